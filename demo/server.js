@@ -1,0 +1,72 @@
+import { createServer } from 'node:http';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createCollector } from '../dist/collector.js';
+import { mount } from './static.js';
+import { createStore } from './store.js';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+
+/**
+ * The demo server: the built client under /dist/, example pages and the dashboard under /,
+ * the collector at /collect, a live feed at /api/live (SSE) and the received batches at
+ * /api/batches. With `fixtures`, e2e/fixtures is served under /fixtures/ too.
+ * @param {{ port?: number, host?: string, fixtures?: boolean, ndjson?: string, quiet?: boolean }} [opts]
+ */
+export async function startDemoServer(opts = {}) {
+  const store = createStore({ ndjson: opts.ndjson });
+  const collect = createCollector({ onBatch: (batch, meta) => store.add(batch, meta) });
+  const mounts = [mount('/dist/', join(root, 'dist')), mount('/', join(root, 'demo', 'pages'))];
+  if (opts.fixtures) mounts.unshift(mount('/fixtures/', join(root, 'e2e', 'fixtures')), mount('/fixtures-built/', join(root, 'e2e', '.tmp')));
+
+  const server = createServer(async (req, res) => {
+    try {
+      const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+      if (url.pathname === '/collect') return collect(req, res);
+      if (url.pathname === '/api/live') return store.subscribe(req, res);
+      if (url.pathname === '/api/batches') {
+        if (req.method === 'DELETE') return store.reset(), res.writeHead(204).end();
+        const session = url.searchParams.get('session');
+        const list = session ? store.list().filter((e) => e.batch.sessionId === session) : store.list();
+        res.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' });
+        return res.end(JSON.stringify(list));
+      }
+      if (url.pathname === '/api/stats') {
+        res.writeHead(200, { 'Content-Type': 'application/json' });
+        return res.end(JSON.stringify({ store: store.stats(), collector: collect.stats() }));
+      }
+      if (req.method === 'GET' || req.method === 'HEAD') {
+        for (const m of mounts) if (await m(req, res, url)) return;
+      }
+      res.writeHead(404, { 'Content-Type': 'text/plain' }).end('not found');
+    } catch (err) {
+      if (!opts.quiet) console.error('[demo]', err);
+      if (!res.headersSent) res.writeHead(500, { 'Content-Type': 'text/plain' });
+      res.end('internal error');
+    }
+  });
+  await new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port ?? 0, opts.host ?? '127.0.0.1', () => resolve(undefined));
+  });
+  const address = /** @type {import('node:net').AddressInfo} */ (server.address());
+  return {
+    url: `http://${address.address}:${address.port}`,
+    store,
+    server,
+    close: () => new Promise((resolve) => {
+      store.close();
+      server.closeAllConnections();
+      server.close(() => resolve(undefined));
+    }),
+  };
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  const port = process.env.PORT === undefined ? 4173 : Number(process.env.PORT);
+  const demo = await startDemoServer({ port, fixtures: process.env.PAGEPACE_FIXTURES === '1', ndjson: process.env.PAGEPACE_NDJSON });
+  console.log(`pagepace demo: ${demo.url}/  (dashboard)  ·  ${demo.url}/vitals.html  (example page)`);
+  const stop = () => demo.close().then(() => process.exit(0));
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+}

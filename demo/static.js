@@ -1,0 +1,46 @@
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { extname, join, normalize, sep } from 'node:path';
+
+const TYPES = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json',
+  '.map': 'application/json',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.jpg': 'image/jpeg',
+  '.woff2': 'font/woff2',
+};
+
+/**
+ * Serves `root` under `prefix`. Returns false when the request is not for this mount or the
+ * file does not exist, so the caller can try the next one.
+ * @param {string} prefix URL prefix such as "/dist/"
+ * @param {string} root directory on disk
+ * @param {{ headers?: Record<string, string> }} [opts]
+ */
+export function mount(prefix, root, opts = {}) {
+  /** @param {import('node:http').IncomingMessage} req @param {import('node:http').ServerResponse} res @param {URL} url */
+  return async (req, res, url) => {
+    if (!url.pathname.startsWith(prefix)) return false;
+    let rel = decodeURIComponent(url.pathname.slice(prefix.length));
+    if (rel === '' || rel.endsWith('/')) rel += 'index.html';
+    const file = normalize(join(root, rel));
+    // Never serve outside the mount, whatever the path says.
+    if (file !== root && !file.startsWith(root.endsWith(sep) ? root : root + sep)) return false;
+    const info = await stat(file).catch(() => null);
+    if (!info?.isFile()) return false;
+    res.writeHead(200, {
+      'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream',
+      'Content-Length': info.size,
+      'Cache-Control': 'no-cache',
+      ...opts.headers,
+    });
+    if (req.method === 'HEAD') return res.end(), true;
+    createReadStream(file).pipe(res);
+    return true;
+  };
+}

@@ -1,0 +1,45 @@
+import { appendFile } from 'node:fs/promises';
+
+/**
+ * Keeps received batches in memory (bounded), optionally appends them to an NDJSON file, and
+ * pushes each one to live-feed subscribers (Server-Sent Events).
+ * @param {{ maxBatches?: number, ndjson?: string }} [opts]
+ */
+export function createStore(opts = {}) {
+  const maxBatches = opts.maxBatches ?? 5000;
+  /** @type {Array<{ batch: import('../src/core/types').Batch, meta: Record<string, unknown> }>} */
+  let batches = [];
+  /** @type {Set<import('node:http').ServerResponse>} */
+  const clients = new Set();
+  let dropped = 0;
+
+  return {
+    /** @param {import('../src/core/types').Batch} batch @param {Record<string, unknown>} meta */
+    add(batch, meta) {
+      const entry = { batch, meta: { contentType: meta.contentType, bytes: meta.bytes, receivedAt: meta.receivedAt } };
+      batches.push(entry);
+      if (batches.length > maxBatches) (batches = batches.slice(-maxBatches)), dropped++;
+      const line = `data: ${JSON.stringify(entry)}\n\n`;
+      for (const c of clients) c.write(line);
+      if (opts.ndjson) return appendFile(opts.ndjson, JSON.stringify(entry) + '\n');
+    },
+    list: () => batches,
+    reset() {
+      batches = [];
+    },
+    stats: () => ({ batches: batches.length, dropped, clients: clients.size }),
+    /** Starts an SSE stream: first everything kept so far, then each batch as it arrives. */
+    /** @param {import('node:http').IncomingMessage} req @param {import('node:http').ServerResponse} res */
+    subscribe(req, res) {
+      res.writeHead(200, { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-cache', Connection: 'keep-alive' });
+      res.write(`retry: 1000\n\n`);
+      for (const entry of batches.slice(-500)) res.write(`data: ${JSON.stringify(entry)}\n\n`);
+      clients.add(res);
+      req.on('close', () => clients.delete(res));
+    },
+    close() {
+      for (const c of clients) c.end();
+      clients.clear();
+    },
+  };
+}

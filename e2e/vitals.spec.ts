@@ -1,0 +1,44 @@
+import type { Page } from '@playwright/test';
+import { expect, sessionOf, test, waitForNames } from './fixtures';
+import type { Demo } from './fixtures';
+
+const VITALS = ['LCP', 'INP', 'CLS', 'FCP', 'TTFB'];
+
+/** Interacts as a user would, then leaves, which is what finalises CLS and INP. */
+async function visitAndLeave(page: Page, demo: Demo, path: string, shift: string) {
+  await page.goto(path);
+  await page.waitForSelector(shift); // the late layout shift has happened
+  await page.click('#work'); // a trusted input: finalises LCP, gives INP an interaction
+  // The interaction's event-timing entry exists only once the next frame is presented.
+  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(r, 50)))));
+  const session = await sessionOf(page);
+  await page.goto('/fixtures/blank.html'); // visibilitychange → hidden, pagehide
+  return waitForNames(demo, session, VITALS);
+}
+
+function expectVitals(events: Awaited<ReturnType<typeof waitForNames>>) {
+  for (const name of VITALS) {
+    const e = events.filter((x) => x.name === name).at(-1)!;
+    expect(e.kind).toBe('vital');
+    expect(['good', 'needs-improvement', 'poor']).toContain(e.rating);
+    expect(e.unit).toBe(name === 'CLS' ? undefined : 'ms');
+    expect(e.id).toMatch(/^v\d-/);
+    expect(e.ts).toBeGreaterThan(Date.now() - 60_000);
+  }
+  expect(events.find((e) => e.name === 'CLS')!.value).toBeGreaterThan(0);
+  expect(events.find((e) => e.name === 'INP')!.value).toBeGreaterThanOrEqual(50);
+}
+
+test('a page with the script tag delivers all five Core Web Vitals to the collector', async ({ page, demo }) => {
+  const events = await visitAndLeave(page, demo, '/vitals.html', 'p:text("A late banner")');
+  expectVitals(events);
+  const batch = demo.store.list().find((b) => b.batch.events.some((e) => e.name === 'LCP'))!.batch;
+  expect(batch.v).toBe(1);
+  expect(batch.page).toMatch(/\/vitals\.html$/);
+  expect(batch.batchId).toMatch(/^[0-9a-f]{16}$/);
+});
+
+test('an app that imports the npm entry through a bundler delivers them too', async ({ page, demo }) => {
+  const events = await visitAndLeave(page, demo, '/fixtures/npm-app.html', 'p:text("late")');
+  expectVitals(events);
+});

@@ -1,0 +1,52 @@
+import { readFileSync } from 'node:fs';
+import nodeResolve from '@rollup/plugin-node-resolve';
+import terser from '@rollup/plugin-terser';
+import typescript from '@rollup/plugin-typescript';
+import type { Plugin, RollupOptions } from 'rollup';
+
+const pkg = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8')) as { dependencies?: Record<string, string> };
+const deps = Object.keys(pkg.dependencies ?? {});
+const isDep = (id: string) => deps.some((d) => id === d || id.startsWith(`${d}/`));
+
+const ts = () => typescript({ tsconfig: './tsconfig.json', include: ['src/**/*.ts'], exclude: ['src/**/*.test.ts'], noEmit: false, outDir: 'dist', declaration: false, sourceMap: true, inlineSources: false });
+const min = () => terser({ ecma: 2020, module: true, compress: { passes: 2 }, format: { comments: false } });
+
+/**
+ * The script tag has no bundler to split chunks for it: optional parts are loaded as ES modules
+ * next to the IIFE. A dynamic import() in a classic script resolves against the script's own URL.
+ */
+const lazyChunksBesideScript = (map: Record<string, string>): Plugin => ({
+  name: 'lazy-chunks-beside-script',
+  resolveDynamicImport(specifier) {
+    return typeof specifier === 'string' && map[specifier] ? { id: map[specifier], external: true } : null;
+  },
+});
+
+const config: RollupOptions[] = [
+  {
+    // npm entries: ESM for bundlers; dependencies stay imports so the app's bundler dedupes them.
+    input: { index: 'src/index.ts', vitals: 'src/vitals/index.ts', beacon: 'src/beacon/index.ts' },
+    external: isDep,
+    plugins: [ts()],
+    output: { dir: 'dist', format: 'es', sourcemap: true, chunkFileNames: 'chunks/[name]-[hash].js' },
+  },
+  {
+    input: 'src/auto.ts',
+    plugins: [lazyChunksBesideScript({ 'web-vitals/attribution': './pagepace.attribution.js' }), nodeResolve(), ts()],
+    output: { file: 'dist/pagepace.iife.js', format: 'iife', name: 'PagePace', sourcemap: true, plugins: [min()] },
+  },
+  {
+    input: 'web-vitals/attribution',
+    plugins: [nodeResolve()],
+    output: { file: 'dist/pagepace.attribution.js', format: 'es', plugins: [min()] },
+  },
+  {
+    input: { collector: 'src/collector/index.ts' },
+    external: (id) => id.startsWith('node:') || isDep(id),
+    plugins: [ts()],
+    output: { dir: 'dist', format: 'es', sourcemap: true, chunkFileNames: 'chunks/[name]-[hash].js' },
+  },
+];
+
+// The collector's entry arrives separately; skipping it keeps partial builds possible while it is written.
+export default process.env.PAGEPACE_SKIP_COLLECTOR ? config.slice(0, -1) : config;

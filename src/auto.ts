@@ -1,0 +1,19 @@
+// Script-tag entry: the global `PagePace` is everything `pagepace` exports, plus `instance`.
+import type { PagePace } from './index';
+import { createPagePace } from './index';
+import { configFromScript, scriptError } from './core/scriptConfig';
+
+export * from './index';
+
+/** The instance the script tag started from its `data-*` attributes, if it did. */
+export let instance: PagePace | undefined;
+
+const script = typeof document !== 'undefined' ? document.currentScript : null;
+if (script && script.dataset.endpoint !== undefined) {
+  try {
+    instance = createPagePace(configFromScript(script));
+  } catch (err) {
+    // A script tag cannot catch: report the misconfiguration clearly and leave the page alone.
+    console.error((scriptError(err) as Error).message ?? err);
+  }
+}

@@ -1,0 +1,6 @@
+// `pagepace/beacon`: batching and sending on their own, for any event source.
+export { createBatcher } from './batcher';
+export type { Batcher, BatcherDeps, BatcherOptions, BatcherStats } from './batcher';
+export { createHttpTransport, KEEPALIVE_LIMIT } from './transport';
+export type { Send, TransportStats } from './transport';
+export { encodeJson, JSON_TYPE } from './formats/json';

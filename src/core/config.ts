@@ -1,0 +1,254 @@
+import { fail } from './errors';
+import type { Batch, PerfEvent } from './types';
+
+/** Wire format of the beacons. */
+export type Format = 'binary' | 'json' | 'otlp';
+
+/** What a custom `transport` receives: the batch and, for the built-in formats, its encoded body. */
+export interface TransportRequest {
+  batch: Batch;
+  /** True when the page is being hidden or unloaded: nothing asynchronous may be awaited. */
+  unloading: boolean;
+}
+
+/** Sends a batch to any backend. Resolve when delivered; reject or resolve `false` to report a failure. */
+export type TransportFn = (req: TransportRequest) => void | boolean | Promise<void | boolean>;
+
+/** Options of the web-vitals source. */
+export interface VitalsOptions {
+  /** Use web-vitals' attribution build (loaded lazily, as a separate chunk) and put its fields in `attrs`. */
+  attribution?: boolean;
+  /** Report every change of a metric, not only its final value. */
+  reportAllChanges?: boolean;
+}
+
+/** Options of lazy loading (see the lazy-loading issue; accepted and validated today). */
+export interface LazyOptions {
+  /** How far outside the viewport elements start loading, CSS margin syntax. Default `200px`. */
+  rootMargin?: string;
+  /** IntersectionObserver threshold, 0 to 1. */
+  threshold?: number;
+}
+
+/** Options of prefetching (see the prefetch issue; accepted and validated today). */
+export interface PrefetchOptions {
+  /** Hover-intent delay in ms. Default 65. */
+  hoverDelayMs?: number;
+  /** URLs never prefetched. */
+  ignore?: RegExp[];
+}
+
+/** Where the service worker lives. */
+export interface ServiceWorkerOptions {
+  /** URL of `pagepace-sw.js`, served from the site's root. */
+  url: string;
+  /** Registration scope. */
+  scope?: string;
+}
+
+/** Where the encoding worker lives. */
+export interface WorkerOptions {
+  /** URL of `pagepace.worker.js`; default: next to the script that loaded pagepace. */
+  url: string;
+}
+
+/** When a batch is sent. */
+export interface BatchOptions {
+  /** Send when this many events are queued. 1–1000, default 50. */
+  maxEvents?: number;
+  /** Send when the queued body reaches this many bytes. 1,024–60,000, default 16,384 (keepalive allows 64 KB in flight). */
+  maxBytes?: number;
+  /** Send this long after the first queued event at the latest. 0–600,000 ms, default 5,000. */
+  maxDelayMs?: number;
+}
+
+/** What a breached budget reports. */
+export interface BudgetBreach {
+  /** The metric name, e.g. `LCP`. */
+  metric: string;
+  /** The value that breached the budget. */
+  value: number;
+  /** The budget. */
+  budget: number;
+  /** The event that breached it. */
+  event: PerfEvent;
+}
+
+/** Privacy options. */
+export interface PrivacyOptions {
+  /** Remove query strings and fragments from every URL sent. Default true. */
+  stripQuery?: boolean;
+}
+
+/** Everything `createPagePace` accepts. Every key is optional. */
+export interface PagePaceConfig {
+  /** Where beacons go (absolute or relative URL). Without it and without `transport`, nothing is sent. */
+  endpoint?: string;
+  /** Wire format. Default `json` in this version (binary arrives with the protocol issue). */
+  format?: Format;
+  /** A custom function that sends batches to any other backend; used instead of `endpoint`. */
+  transport?: TransportFn;
+  /** Share of sessions that send beacons, 0 to 1, decided once per session. Default 1. */
+  sampleRate?: number;
+  /** Log pagepace's own failures to the console (once per feature). */
+  debug?: boolean;
+  /** Core Web Vitals via web-vitals. Default true. */
+  vitals?: boolean | VitalsOptions;
+  /** Lazy loading. Default true. */
+  lazy?: boolean | LazyOptions;
+  /** Prefetching. Default true. */
+  prefetch?: boolean | PrefetchOptions;
+  /** The caching service worker; `false` (default) registers none. */
+  serviceWorker?: false | ServiceWorkerOptions;
+  /** Encode in a Web Worker. Default true. */
+  worker?: boolean | WorkerOptions;
+  /** Batching thresholds. */
+  batch?: BatchOptions;
+  /** Metric name → limit; a value above it calls `onBudgetExceeded` once. */
+  budgets?: Record<string, number>;
+  /** Called with every event recorded, after privacy stripping. */
+  onMetric?: (event: PerfEvent) => void;
+  /** Called once per metric when its budget is breached. */
+  onBudgetExceeded?: (breach: BudgetBreach) => void;
+  /** Edit an event before it is queued, or return `null`/`false` to drop it. */
+  beforeSend?: (event: PerfEvent) => PerfEvent | null | false | undefined | void;
+  /** Privacy options. */
+  privacy?: PrivacyOptions;
+}
+
+/** The config after validation and defaults. */
+export interface ResolvedConfig {
+  endpoint: string | undefined;
+  format: Format;
+  transport: TransportFn | undefined;
+  sampleRate: number;
+  debug: boolean;
+  vitals: false | Required<VitalsOptions>;
+  lazy: false | LazyOptions;
+  prefetch: false | PrefetchOptions;
+  serviceWorker: false | ServiceWorkerOptions;
+  worker: false | Partial<WorkerOptions>;
+  batch: Required<BatchOptions>;
+  budgets: Record<string, number>;
+  onMetric: PagePaceConfig['onMetric'];
+  onBudgetExceeded: PagePaceConfig['onBudgetExceeded'];
+  beforeSend: PagePaceConfig['beforeSend'];
+  privacy: Required<PrivacyOptions>;
+}
+
+const FORMATS: readonly Format[] = ['json'];
+const ALL_FORMATS: readonly Format[] = ['binary', 'json', 'otlp'];
+
+type Obj = Record<string, unknown>;
+
+const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+function object(path: string, v: unknown, keys: readonly string[]): Obj {
+  if (!isObj(v)) fail(path, v, 'an object');
+  for (const k in v) {
+    if (!keys.includes(k)) fail(path ? `${path}.${k}` : k, v[k], `one of the known keys of ${path || 'the config'} (${keys.join(', ')}); check the spelling`);
+  }
+  return v;
+}
+
+function bool(path: string, v: unknown, dflt: boolean): boolean {
+  if (v === undefined) return dflt;
+  if (typeof v !== 'boolean') fail(path, v, 'true or false');
+  return v;
+}
+
+function num(path: string, v: unknown, min: number, max: number, dflt: number, int = false): number {
+  if (v === undefined) return dflt;
+  if (typeof v !== 'number' || !Number.isFinite(v) || v < min || v > max || (int && !Number.isInteger(v))) {
+    fail(path, v, `${int ? 'an integer' : 'a number'} from ${min} to ${max}`);
+  }
+  return v;
+}
+
+function str(path: string, v: unknown, what = 'a non-empty string'): string {
+  if (typeof v !== 'string' || !v.trim()) fail(path, v, what);
+  return v;
+}
+
+function fn<T>(path: string, v: unknown): T | undefined {
+  if (v !== undefined && typeof v !== 'function') fail(path, v, 'a function');
+  return v as T | undefined;
+}
+
+/** `boolean | {…}` feature switches: undefined → default on with no options. */
+function feature<T extends Obj>(path: string, v: unknown, keys: readonly string[], read: (o: Obj) => T): false | T {
+  if (v === undefined || v === true) return read({});
+  if (v === false) return false;
+  if (!isObj(v)) fail(path, v, `true, false or an object with ${keys.join(', ')}`);
+  return read(object(path, v, keys));
+}
+
+const KEYS = [
+  'endpoint', 'format', 'transport', 'sampleRate', 'debug', 'vitals', 'lazy', 'prefetch', 'serviceWorker',
+  'worker', 'batch', 'budgets', 'onMetric', 'onBudgetExceeded', 'beforeSend', 'privacy',
+] as const;
+
+/**
+ * Validates a config and fills in defaults.
+ * @throws PagePaceError naming the key path, the value received and what is allowed.
+ */
+export function resolveConfig(input: PagePaceConfig | undefined): ResolvedConfig {
+  const c = object('', input ?? {}, KEYS);
+  const format = c.format === undefined ? 'json' : (c.format as Format);
+  if (!FORMATS.includes(format)) {
+    fail('format', c.format, ALL_FORMATS.includes(format)
+      ? `${FORMATS.map((f) => `"${f}"`).join(' or ')} in this version (${JSON.stringify(format)} is not built yet)`
+      : FORMATS.map((f) => `"${f}"`).join(' or '));
+  }
+  return {
+    endpoint: c.endpoint === undefined ? undefined : str('endpoint', c.endpoint, 'a non-empty URL string such as "/collect"'),
+    format,
+    transport: fn<TransportFn>('transport', c.transport),
+    sampleRate: num('sampleRate', c.sampleRate, 0, 1, 1),
+    debug: bool('debug', c.debug, false),
+    vitals: feature('vitals', c.vitals, ['attribution', 'reportAllChanges'], (o) => ({
+      attribution: bool('vitals.attribution', o.attribution, false),
+      reportAllChanges: bool('vitals.reportAllChanges', o.reportAllChanges, false),
+    })),
+    lazy: feature('lazy', c.lazy, ['rootMargin', 'threshold'], (o) => ({
+      rootMargin: o.rootMargin === undefined ? '200px' : str('lazy.rootMargin', o.rootMargin, 'a CSS margin such as "200px"'),
+      threshold: num('lazy.threshold', o.threshold, 0, 1, 0),
+    })),
+    prefetch: feature('prefetch', c.prefetch, ['hoverDelayMs', 'ignore'], (o) => {
+      if (o.ignore !== undefined && (!Array.isArray(o.ignore) || !o.ignore.every((r) => r instanceof RegExp))) {
+        fail('prefetch.ignore', o.ignore, 'an array of RegExp');
+      }
+      return {
+        hoverDelayMs: num('prefetch.hoverDelayMs', o.hoverDelayMs, 0, 5000, 65, true),
+        ignore: (o.ignore as RegExp[] | undefined) ?? [/log-?out|sign-?out/i],
+      };
+    }),
+    serviceWorker: c.serviceWorker === undefined || c.serviceWorker === false ? false : (() => {
+      const o = object('serviceWorker', c.serviceWorker, ['url', 'scope']);
+      return {
+        url: str('serviceWorker.url', o.url, 'the URL of pagepace-sw.js, e.g. "/pagepace-sw.js"'),
+        ...(o.scope === undefined ? {} : { scope: str('serviceWorker.scope', o.scope, 'a scope path such as "/"') }),
+      };
+    })(),
+    worker: feature('worker', c.worker, ['url'], (o) => (o.url === undefined ? {} : { url: str('worker.url', o.url, 'the URL of pagepace.worker.js') })),
+    batch: (() => {
+      const o = c.batch === undefined ? {} : object('batch', c.batch, ['maxEvents', 'maxBytes', 'maxDelayMs']);
+      return {
+        maxEvents: num('batch.maxEvents', o.maxEvents, 1, 1000, 50, true),
+        maxBytes: num('batch.maxBytes', o.maxBytes, 1024, 60_000, 16_384, true),
+        maxDelayMs: num('batch.maxDelayMs', o.maxDelayMs, 0, 600_000, 5_000, true),
+      };
+    })(),
+    budgets: (() => {
+      const budgets: Record<string, number> = {};
+      if (c.budgets === undefined) return budgets;
+      if (!isObj(c.budgets)) fail('budgets', c.budgets, 'an object mapping metric names to limits, e.g. { LCP: 2500 }');
+      for (const [k, v] of Object.entries(c.budgets)) budgets[k] = num(`budgets.${k}`, v, 0, Number.MAX_VALUE, 0);
+      return budgets;
+    })(),
+    onMetric: fn('onMetric', c.onMetric),
+    onBudgetExceeded: fn('onBudgetExceeded', c.onBudgetExceeded),
+    beforeSend: fn('beforeSend', c.beforeSend),
+    privacy: { stripQuery: bool('privacy.stripQuery', (c.privacy === undefined ? {} : object('privacy', c.privacy, ['stripQuery'])).stripQuery, true) },
+  };
+}

@@ -1,0 +1,38 @@
+/** Random lowercase hex of `bytes` bytes (crypto where present: ids must not collide across tabs). */
+export function randomHex(bytes: number): string {
+  const a = new Uint8Array(bytes);
+  if (typeof crypto !== 'undefined') crypto.getRandomValues(a);
+  else for (let i = 0; i < bytes; i++) a[i] = (Math.random() * 256) | 0;
+  let s = '';
+  for (let i = 0; i < bytes; i++) s += (a[i]! | 0x100).toString(16).slice(1);
+  return s;
+}
+
+/** A browser session: one tab from first page load until it closes; sampled or not, once. */
+export interface Session {
+  id: string;
+  sampled: boolean;
+}
+
+const KEY = 'pagepace:session';
+
+/**
+ * Reads or starts the session. sessionStorage keeps it across page loads of the tab, so
+ * sampling is sticky and the collector can join a session's pages; without storage it lives
+ * as long as the page.
+ */
+export function loadSession(sampleRate: number): Session {
+  try {
+    const saved = JSON.parse(sessionStorage.getItem(KEY) || 'null') as Session | null;
+    if (saved && typeof saved.id === 'string' && typeof saved.sampled === 'boolean') return saved;
+  } catch {
+    // Storage blocked or corrupt: a fresh session is the right fallback.
+  }
+  const s: Session = { id: randomHex(16), sampled: Math.random() < sampleRate };
+  try {
+    sessionStorage.setItem(KEY, JSON.stringify(s));
+  } catch {
+    // Ignored: the session then lasts one page.
+  }
+  return s;
+}
