@@ -1,0 +1,103 @@
+import { describe, expect, it } from 'vitest';
+import { resolveConfig } from './config';
+import type { PagePaceConfig } from './config';
+import { PagePaceError } from './errors';
+
+/** Asserts that the config is refused with a PagePaceError naming the field, the value and what is allowed. */
+function refuses(config: unknown, field: string, received: string, allowed: RegExp) {
+  let err: unknown;
+  try {
+    resolveConfig(config as PagePaceConfig);
+  } catch (e) {
+    err = e;
+  }
+  expect(err, `expected ${JSON.stringify(config)} to be refused`).toBeInstanceOf(PagePaceError);
+  const e = err as PagePaceError;
+  expect(e.name).toBe('PagePaceError');
+  expect(e.field).toBe(field);
+  expect(e.message).toContain(`pagepace: ${field} must be`);
+  expect(e.message).toContain(`received ${received}`);
+  expect(e.message).toMatch(allowed);
+}
+
+describe('createPagePace config', () => {
+  it('fills in defaults for an empty config', () => {
+    const c = resolveConfig(undefined);
+    expect(c.format).toBe('json');
+    expect(c.sampleRate).toBe(1);
+    expect(c.batch).toEqual({ maxEvents: 50, maxBytes: 16_384, maxDelayMs: 5_000 });
+    expect(c.vitals).toEqual({ attribution: false, reportAllChanges: false });
+    expect(c.privacy.stripQuery).toBe(true);
+    expect(c.serviceWorker).toBe(false);
+    expect(c.lazy).toEqual({ rootMargin: '200px', threshold: 0 });
+  });
+
+  it('accepts every documented key', () => {
+    const c = resolveConfig({
+      endpoint: '/collect', format: 'json', transport: () => true, sampleRate: 0.5, debug: true,
+      vitals: { attribution: true, reportAllChanges: true }, lazy: { rootMargin: '100px', threshold: 0.5 },
+      prefetch: { hoverDelayMs: 100, ignore: [/admin/] }, serviceWorker: { url: '/sw.js', scope: '/' },
+      worker: { url: '/w.js' }, batch: { maxEvents: 10, maxBytes: 2048, maxDelayMs: 0 }, budgets: { LCP: 2500 },
+      onMetric: () => {}, onBudgetExceeded: () => {}, beforeSend: (e) => e, privacy: { stripQuery: false },
+    });
+    expect(c.vitals).toEqual({ attribution: true, reportAllChanges: true });
+    expect(c.serviceWorker).toEqual({ url: '/sw.js', scope: '/' });
+    expect(c.budgets).toEqual({ LCP: 2500 });
+    expect(c.privacy.stripQuery).toBe(false);
+  });
+
+  it('turns features off with false', () => {
+    const c = resolveConfig({ vitals: false, lazy: false, prefetch: false, worker: false, serviceWorker: false });
+    expect([c.vitals, c.lazy, c.prefetch, c.worker, c.serviceWorker]).toEqual([false, false, false, false, false]);
+  });
+
+  it('refuses a config that is not an object', () => {
+    refuses('fast', '', '"fast"', /an object/);
+    refuses([1], '', 'an array', /an object/);
+  });
+
+  it('refuses unknown keys, naming the path and the known keys', () => {
+    refuses({ endpiont: '/c' }, 'endpiont', '"/c"', /known keys of the config \(endpoint, format/);
+    refuses({ batch: { maxEvent: 3 } }, 'batch.maxEvent', '3', /maxEvents, maxBytes, maxDelayMs/);
+    refuses({ vitals: { attributions: true } }, 'vitals.attributions', 'true', /attribution, reportAllChanges/);
+    refuses({ privacy: { strip: true } }, 'privacy.strip', 'true', /stripQuery/);
+    refuses({ serviceWorker: { url: '/sw.js', scopes: '/' } }, 'serviceWorker.scopes', '"/"', /url, scope/);
+  });
+
+  it.each([
+    [{ endpoint: '' }, 'endpoint', '""', /non-empty URL string/],
+    [{ endpoint: 42 }, 'endpoint', '42', /non-empty URL string/],
+    [{ format: 'xml' }, 'format', '"xml"', /"json"/],
+    [{ format: 'otlp' }, 'format', '"otlp"', /not built yet/],
+    [{ transport: 'fetch' }, 'transport', '"fetch"', /a function/],
+    [{ sampleRate: 1.5 }, 'sampleRate', '1.5', /a number from 0 to 1/],
+    [{ sampleRate: -0.1 }, 'sampleRate', '-0.1', /a number from 0 to 1/],
+    [{ sampleRate: Number.NaN }, 'sampleRate', 'NaN', /a number from 0 to 1/],
+    [{ sampleRate: '0.5' }, 'sampleRate', '"0.5"', /a number from 0 to 1/],
+    [{ debug: 'yes' }, 'debug', '"yes"', /true or false/],
+    [{ vitals: 'on' }, 'vitals', '"on"', /true, false or an object/],
+    [{ vitals: { attribution: 1 } }, 'vitals.attribution', '1', /true or false/],
+    [{ vitals: { reportAllChanges: 'y' } }, 'vitals.reportAllChanges', '"y"', /true or false/],
+    [{ lazy: { rootMargin: '' } }, 'lazy.rootMargin', '""', /CSS margin/],
+    [{ lazy: { threshold: 2 } }, 'lazy.threshold', '2', /from 0 to 1/],
+    [{ prefetch: { hoverDelayMs: 1.5 } }, 'prefetch.hoverDelayMs', '1.5', /an integer from 0 to 5000/],
+    [{ prefetch: { ignore: ['logout'] } }, 'prefetch.ignore', 'an array', /RegExp/],
+    [{ serviceWorker: true }, 'serviceWorker', 'true', /an object/],
+    [{ serviceWorker: {} }, 'serviceWorker.url', 'undefined', /pagepace-sw\.js/],
+    [{ serviceWorker: { url: '/sw.js', scope: 3 } }, 'serviceWorker.scope', '3', /scope path/],
+    [{ worker: { url: '' } }, 'worker.url', '""', /pagepace\.worker\.js/],
+    [{ batch: 10 }, 'batch', '10', /an object/],
+    [{ batch: { maxEvents: 0 } }, 'batch.maxEvents', '0', /an integer from 1 to 1000/],
+    [{ batch: { maxEvents: 2.5 } }, 'batch.maxEvents', '2.5', /an integer from 1 to 1000/],
+    [{ batch: { maxBytes: 100_000 } }, 'batch.maxBytes', '100000', /an integer from 1024 to 60000/],
+    [{ batch: { maxDelayMs: -1 } }, 'batch.maxDelayMs', '-1', /an integer from 0 to 600000/],
+    [{ budgets: [] }, 'budgets', 'an array', /metric names to limits/],
+    [{ budgets: { LCP: '2s' } }, 'budgets.LCP', '"2s"', /a number from 0/],
+    [{ budgets: { CLS: -1 } }, 'budgets.CLS', '-1', /a number from 0/],
+    [{ onMetric: 1 }, 'onMetric', '1', /a function/],
+    [{ onBudgetExceeded: {} }, 'onBudgetExceeded', 'an object', /a function/],
+    [{ beforeSend: true }, 'beforeSend', 'true', /a function/],
+    [{ privacy: { stripQuery: 'no' } }, 'privacy.stripQuery', '"no"', /true or false/],
+    [{ privacy: false }, 'privacy', 'false', /an object/],
+  ])('refuses %j', (config, field, received, allowed) => refuses(config, field, received, allowed));
+});
