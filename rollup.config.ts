@@ -9,7 +9,8 @@ const deps = Object.keys(pkg.dependencies ?? {});
 const isDep = (id: string) => deps.some((d) => id === d || id.startsWith(`${d}/`));
 
 const ts = () => typescript({ tsconfig: './tsconfig.json', include: ['src/**/*.ts'], exclude: ['src/**/*.test.ts'], noEmit: false, outDir: 'dist', declaration: false, sourceMap: true, inlineSources: false });
-const min = () => terser({ ecma: 2020, module: true, compress: { passes: 2 }, format: { comments: false } });
+// `module` only for ES output: on a script it would drop the top-level `var PagePace` as unused.
+const min = (module = true) => terser({ ecma: 2020, module, compress: { passes: 2 }, format: { comments: false } });
 
 /**
  * The script tag has no bundler to split chunks for it: optional parts are loaded as ES modules
@@ -33,7 +34,7 @@ const config: RollupOptions[] = [
   {
     input: 'src/auto.ts',
     plugins: [lazyChunksBesideScript({ 'web-vitals/attribution': './pagepace.attribution.js' }), nodeResolve(), ts()],
-    output: { file: 'dist/pagepace.iife.js', format: 'iife', name: 'PagePace', sourcemap: true, plugins: [min()] },
+    output: { file: 'dist/pagepace.iife.js', format: 'iife', name: 'PagePace', sourcemap: true, plugins: [min(false)] },
   },
   {
     input: 'web-vitals/attribution',
