@@ -125,7 +125,7 @@ test('destroy() leaves no listener, observer or timer behind, and the page as it
   await page.addInitScript({ content: readFileSync(new URL('./fixtures/leaks.js', import.meta.url), 'utf8') });
   await page.goto('/fixtures/api.html');
   const result = await page.evaluate(async () => {
-    const live = (window as any).__live as () => Record<string, number>;
+    const live = (window as any).__live as () => { listeners: number; timers: number; observers: number };
     const before = live();
     const pace = (window as any).PagePace.createPagePace({ endpoint: '/collect', vitals: false });
     pace.track('pending', 1); // arms the batch timer

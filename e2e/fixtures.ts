@@ -1,7 +1,6 @@
 import { test as base, expect } from '@playwright/test';
 import type { Page } from '@playwright/test';
 import type { Batch, PerfEvent } from '../src/core/types';
-// @ts-expect-error -- plain JS module without declarations
 import { startDemoServer } from '../demo/server.js';
 
 /** The demo server as tests see it. */
@@ -18,7 +17,7 @@ export interface Demo {
 export const test = base.extend<{ pageErrors: Error[] }, { demo: Demo }>({
   demo: [
     async ({}, use) => {
-      const demo = (await startDemoServer({ fixtures: true, quiet: true })) as Demo;
+      const demo = (await startDemoServer({ fixtures: true, quiet: true })) as unknown as Demo;
       await use(demo);
       await demo.close();
     },

@@ -1,0 +1,96 @@
+import { describe, expect, it } from 'vitest';
+import { encodeBatch } from '../protocol/index';
+import { decodeBatch, DEFAULT_DECODERS, parseMediaType } from './decode';
+import { CollectorError } from './errors';
+
+const batch = { v: 1, batchId: 'b', sessionId: 's', page: '/p', sentAt: 5, events: [{ kind: 'mark', name: 'm', value: 1, ts: 2 }] };
+const bytes = (s: string) => new TextEncoder().encode(s);
+
+async function failure(p: Promise<unknown>): Promise<CollectorError> {
+  try {
+    await p;
+  } catch (e) {
+    expect(e).toBeInstanceOf(CollectorError);
+    return e as CollectorError;
+  }
+  throw new Error('expected a rejection');
+}
+
+describe('parseMediaType', () => {
+  it('lower-cases the type and reads quoted parameters', () => {
+    expect(parseMediaType('Application/JSON; Charset="UTF-8"')).toEqual({ type: 'application/json', params: { charset: 'UTF-8' } });
+    expect(parseMediaType('nonsense')).toBeUndefined();
+    expect(parseMediaType(undefined)).toBeUndefined();
+  });
+});
+
+describe('decodeBatch', () => {
+  it('decodes JSON with or without a charset, and text/plain as JSON', async () => {
+    const body = bytes(JSON.stringify(batch));
+    await expect(decodeBatch(body, 'application/json')).resolves.toEqual(batch);
+    await expect(decodeBatch(body, 'application/json; charset=utf-8')).resolves.toEqual(batch);
+    await expect(decodeBatch(body, 'text/plain;charset=UTF-8')).resolves.toEqual(batch);
+  });
+
+  it('strips a UTF-8 byte order mark', async () => {
+    const body = new Uint8Array([0xef, 0xbb, 0xbf, ...bytes(JSON.stringify(batch))]);
+    await expect(decodeBatch(body, 'application/json')).resolves.toEqual(batch);
+  });
+
+  it('rejects malformed JSON, invalid UTF-8 and empty bodies with 400', async () => {
+    const bad = await failure(decodeBatch(bytes('{"v":1,'), 'application/json'));
+    expect(bad.status).toBe(400);
+    expect(bad.reason).toMatch(/^body is not valid JSON: /);
+    expect((await failure(decodeBatch(new Uint8Array([0x22, 0xff, 0x22]), 'application/json'))).reason).toBe('body is not valid UTF-8');
+    expect((await failure(decodeBatch(new Uint8Array(), 'application/json'))).reason).toBe('body is empty');
+  });
+
+  it('validates the decoded value', async () => {
+    const e = await failure(decodeBatch(bytes(JSON.stringify({ ...batch, sentAt: 'now' })), 'application/json'));
+    expect(e.reason).toBe('sentAt must be a finite number; received "now"');
+    expect(e.path).toBe('sentAt');
+  });
+
+  it('answers 415 for unknown or missing types and non-UTF-8 charsets', async () => {
+    const body = bytes(JSON.stringify(batch));
+    const unknown = await failure(decodeBatch(body, 'application/xml'));
+    expect(unknown.status).toBe(415);
+    expect(unknown.reason).toContain('application/json');
+    expect((await failure(decodeBatch(body, ''))).reason).toBe('Content-Type is missing');
+    expect((await failure(decodeBatch(body, 'application/json; charset=latin1'))).status).toBe(415);
+  });
+
+  it('uses a custom registry, turning decoder errors into 400', async () => {
+    const decoders = new Map(DEFAULT_DECODERS);
+    decoders.set('application/x-test', { format: 'test', decode: () => batch });
+    decoders.set('application/x-broken', {
+      format: 'broken',
+      decode: async () => {
+        throw Object.assign(new Error('bad header at byte 0'), { name: 'ProtocolError' });
+      },
+    });
+    await expect(decodeBatch(new Uint8Array([1]), 'application/x-test', { decoders })).resolves.toEqual(batch);
+    const e = await failure(decodeBatch(new Uint8Array([1]), 'application/x-broken', { decoders }));
+    expect([e.status, e.reason]).toEqual([400, 'bad header at byte 0']);
+  });
+
+  it('decodes the binary format, compressed or not', async () => {
+    for (const deflate of [false, true]) {
+      const body = await encodeBatch(batch, { deflate });
+      await expect(decodeBatch(body, 'application/vnd.pagepace+binary')).resolves.toEqual(batch);
+    }
+  });
+
+  it('answers 400 with the ProtocolError message for a malformed binary body', async () => {
+    const e = await failure(decodeBatch(new Uint8Array([1, 2, 3, 4, 5]), 'application/vnd.pagepace+binary'));
+    expect(e.status).toBe(400);
+    expect(e.reason).toMatch(/^pagepace protocol: at byte \d+: /);
+  });
+
+  it('answers 413 when a deflated binary batch inflates beyond maxBytes', async () => {
+    const body = await encodeBatch({ ...batch, page: '/' + 'a'.repeat(200_000) }, { deflate: true });
+    expect(body.length).toBeLessThan(2000);
+    const e = await failure(decodeBatch(body, 'application/vnd.pagepace+binary', { maxBytes: 65_536 }));
+    expect([e.status, e.reason]).toEqual([413, 'decoded body exceeds the limit of 65536 bytes']);
+  });
+});

@@ -1,0 +1,357 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { fail } from '../core/errors';
+import type { Batch } from '../core/types';
+import { decompress, parseContentCoding, readBody } from './body';
+import { applyCors, applyPreflight, corsPolicy } from './cors';
+import type { CorsOptions } from './cors';
+import { DEFAULT_DECODERS, resolveDecoder, runDecoder } from './decode';
+import type { BatchDecoder, DecoderEntry } from './decode';
+import { MemoryDedupe, dedupeKey } from './dedupe';
+import type { DedupeStore } from './dedupe';
+import { CLIENT_CLOSED, CollectorError } from './errors';
+import { validateBatch } from './validate';
+import type { WireLimits } from './validate';
+
+/** What the collector knows about a delivered batch besides its content. */
+export interface BatchMeta {
+  /** Media type of the body, lower-case, without parameters, e.g. `application/json`. */
+  contentType: string;
+  /** Short format name of the decoder used, e.g. `json` or `binary`. */
+  format: string;
+  /** Size of the body as it came over the wire (before `Content-Encoding` was undone), in bytes. */
+  bytes: number;
+  /** Size after decompression; equals `bytes` when no `Content-Encoding` was sent. */
+  decodedBytes: number;
+  /** `Content-Encoding` that was undone, when one was sent. */
+  contentEncoding?: 'gzip' | 'deflate';
+  /** When the request arrived, epoch ms. */
+  receivedAt: number;
+  /** The peer address of the socket. Behind a proxy this is the proxy; read `X-Forwarded-For` yourself if you trust it. */
+  ip?: string;
+  /** The `User-Agent` header. */
+  userAgent?: string;
+  /** Always `false`: duplicates are answered without calling `onBatch`. Kept so a future option can deliver them flagged. */
+  duplicate: boolean;
+}
+
+/** Counters since the handler was created. */
+export interface CollectorStats {
+  /** Batches delivered to `onBatch` successfully (answered 204). */
+  accepted: number;
+  /** Events in accepted batches. */
+  events: number;
+  /** Wire bytes of accepted batches. */
+  bytes: number;
+  /** Repeated batches answered 204 without calling `onBatch`. */
+  duplicates: number;
+  /** Batches whose `onBatch` threw or rejected (answered 500). */
+  failed: number;
+  /** Requests whose client went away before the body was complete (no answer possible). */
+  aborted: number;
+  /** Error answers by HTTP status, e.g. `{ 400: 3, 413: 1 }`; 500s from `failed` are included. */
+  rejected: Record<number, number>;
+}
+
+/** Where an error reported to `onError` came from. */
+export interface CollectorErrorContext {
+  /** `onBatch` failed, the dedupe store failed, or the collector itself hit an unexpected error. */
+  stage: 'onBatch' | 'dedupe' | 'internal';
+  /** The batch involved, when known. */
+  batchId?: string;
+  /** Its session, when known. */
+  sessionId?: string;
+}
+
+/** Options of {@link createCollector}. */
+export interface CollectorOptions {
+  /**
+   * Receives every new, valid batch. May be async: the response waits for it.
+   * If it throws or rejects, the client gets 500 and the batch is not
+   * remembered as seen, so the browser's retry delivers it again.
+   */
+  onBatch: (batch: Batch, meta: BatchMeta) => void | Promise<void>;
+  /** Largest body, both as sent and after decompression, in bytes. Default 65536 (64 KiB). */
+  maxBytes?: number;
+  /** Cross-origin access. Default `true`: any origin may post. `false` sends no CORS headers. */
+  cors?: boolean | CorsOptions;
+  /**
+   * Dropping of repeated batches (same `sessionId` + `batchId`). Default
+   * `true`: an in-memory LRU of the last 10,000 batches. A number sets that
+   * bound; an object is used as the store (e.g. shared across processes);
+   * `false` delivers every request.
+   */
+  dedupe?: boolean | number | DedupeStore;
+  /**
+   * Extra or replacement decoders by media type (lower-case, no parameters),
+   * e.g. `{ 'application/x-ndjson': myDecoder }`. Their output is validated
+   * like any other.
+   */
+  decoders?: Record<string, BatchDecoder | DecoderEntry>;
+  /** Tighter or looser bounds on fields; see `DEFAULT_LIMITS`. */
+  limits?: Partial<WireLimits>;
+  /** How long a body may take to arrive before a 408, in ms. Default 10,000. */
+  timeoutMs?: number;
+  /** Told about `onBatch` failures and unexpected errors. Default: `console.error`. */
+  onError?: (error: unknown, context: CollectorErrorContext) => void;
+}
+
+/** The request handler returned by {@link createCollector}, with its counters. */
+export interface CollectorHandler {
+  /** Handles one request; never throws, always answers (unless the client is gone). */
+  (req: IncomingMessage, res: ServerResponse): void;
+  /** A snapshot of the counters. */
+  stats(): CollectorStats;
+}
+
+const OPTION_KEYS = new Set(['onBatch', 'maxBytes', 'cors', 'dedupe', 'decoders', 'limits', 'timeoutMs', 'onError']);
+
+function checkOptions(options: CollectorOptions): void {
+  if (typeof options !== 'object' || options === null) fail('options', options, 'an object with an onBatch function');
+  for (const key of Object.keys(options)) {
+    if (!OPTION_KEYS.has(key)) fail(key, (options as unknown as Record<string, unknown>)[key], `one of the known options (${[...OPTION_KEYS].join(', ')})`);
+  }
+  if (typeof options.onBatch !== 'function') fail('onBatch', options.onBatch, 'a function');
+  const { maxBytes, timeoutMs, dedupe, cors, onError } = options;
+  if (maxBytes !== undefined && (!Number.isInteger(maxBytes) || maxBytes < 1 || maxBytes > 2 ** 30)) {
+    fail('maxBytes', maxBytes, 'an integer from 1 to 1073741824');
+  }
+  if (timeoutMs !== undefined && (!Number.isFinite(timeoutMs) || timeoutMs <= 0)) fail('timeoutMs', timeoutMs, 'a positive number of milliseconds');
+  if (typeof dedupe === 'number' && (!Number.isInteger(dedupe) || dedupe < 1)) fail('dedupe', dedupe, 'a positive integer, a boolean or a store');
+  if (dedupe !== undefined && typeof dedupe === 'object' && (typeof dedupe?.has !== 'function' || typeof dedupe.add !== 'function')) {
+    fail('dedupe', dedupe, 'a boolean, a positive integer or an object with has() and add()');
+  }
+  if (cors !== undefined && typeof cors !== 'boolean' && (typeof cors !== 'object' || cors === null)) fail('cors', cors, 'a boolean or { origin?, maxAge? }');
+  if (onError !== undefined && typeof onError !== 'function') fail('onError', onError, 'a function');
+}
+
+function dedupeStore(option: CollectorOptions['dedupe']): DedupeStore | undefined {
+  if (option === false) return undefined;
+  if (option === undefined || option === true) return new MemoryDedupe();
+  if (typeof option === 'number') return new MemoryDedupe(option);
+  return option;
+}
+
+function defaultOnError(error: unknown, context: CollectorErrorContext): void {
+  console.error(`pagepace collector: ${context.stage} failed${context.batchId ? ` for batch ${context.batchId}` : ''}:`, error);
+}
+
+/**
+ * Once we answer, the rest of an unread body must not keep the connection
+ * busy forever. We keep reading (and dropping) it so the client's remaining
+ * writes do not hit a closed socket and lose our answer to a TCP reset, but
+ * ask Node to close the connection after the answer, which bounds the drain.
+ */
+function releaseBody(req: IncomingMessage, res: ServerResponse): void {
+  if (req.complete || req.destroyed) return;
+  if (!res.headersSent) res.setHeader('Connection', 'close');
+  req.resume();
+}
+
+function send(req: IncomingMessage, res: ServerResponse, status: number, body?: string, headers?: Record<string, string>): void {
+  if (res.headersSent || res.writableEnded || res.destroyed) return;
+  releaseBody(req, res);
+  res.statusCode = status;
+  res.setHeader('Cache-Control', 'no-store');
+  for (const [name, value] of Object.entries(headers ?? {})) res.setHeader(name, value);
+  if (body === undefined || status === 204) {
+    res.end();
+    return;
+  }
+  const text = body + '\n';
+  res.setHeader('Content-Type', 'text/plain; charset=utf-8');
+  res.setHeader('X-Content-Type-Options', 'nosniff');
+  res.setHeader('Content-Length', String(Buffer.byteLength(text)));
+  res.end(text);
+}
+
+/**
+ * Creates the collector: a `(req, res)` handler for `http.createServer`,
+ * Express or Connect that receives beacon batches and hands each new, valid
+ * one to `onBatch`.
+ *
+ * Answers:
+ * - `204` — accepted, or a repeat of a batch already accepted (same
+ *   `sessionId` + `batchId`; `onBatch` is not called again). The memory of
+ *   seen batches is bounded: by default the 10,000 most recent.
+ * - `400` — body does not decode or lacks the wire shape; the `text/plain`
+ *   body names the field, e.g. `events[3].value must be a finite number; received "abc"`.
+ * - `403` — an `Origin` not allowed by `cors.origin`.
+ * - `405` — any method but POST and OPTIONS, with `Allow: POST, OPTIONS`.
+ * - `408` — body slower than `timeoutMs`.
+ * - `413` — body over `maxBytes` by `Content-Length` (checked before reading),
+ *   while streaming, after gzip/deflate decompression, or when a binary
+ *   batch's own deflate would inflate past it.
+ * - `415` — missing or unknown `Content-Type`, a text type in a charset other
+ *   than UTF-8, or an unknown `Content-Encoding`.
+ * - `500` — `onBatch` threw or rejected. We answer 500 rather than 204 so the
+ *   browser keeps the batch and retries (its delivery is exactly-once by
+ *   batch id), and we do not remember the batch as seen, so the retry reaches
+ *   `onBatch`. The error goes to `onError` and `stats().failed`.
+ * - `OPTIONS` — CORS preflight, `204`.
+ *
+ * Concurrent requests carrying the same batch (a retry racing a slow
+ * `onBatch`) wait for the first: if it succeeds they are duplicates, if it
+ * fails one of them tries again.
+ *
+ * Mount it before body parsers (`express.json()` would consume the stream).
+ *
+ * @example
+ * const collect = createCollector({ onBatch: (batch, meta) => store.push(batch) });
+ * http.createServer((req, res) => req.url === '/collect' ? collect(req, res) : notFound(res)).listen(8080);
+ * // Express: app.post('/collect', collect); app.options('/collect', collect);
+ *
+ * @throws PagePaceError when an option is unknown or has a wrong value.
+ */
+export function createCollector(options: CollectorOptions): CollectorHandler {
+  checkOptions(options);
+  const { onBatch } = options;
+  const maxBytes = options.maxBytes ?? 65_536;
+  const timeoutMs = options.timeoutMs ?? 10_000;
+  const limits = options.limits ?? {};
+  const cors = corsPolicy(options.cors);
+  const store = dedupeStore(options.dedupe);
+  const onError = options.onError ?? defaultOnError;
+  const decoders = new Map(DEFAULT_DECODERS);
+  for (const [type, value] of Object.entries(options.decoders ?? {})) {
+    decoders.set(type.toLowerCase(), typeof value === 'function' ? { format: type, decode: value } : value);
+  }
+  const inflight = new Map<string, Promise<boolean>>();
+  const counts = { accepted: 0, events: 0, bytes: 0, duplicates: 0, failed: 0, aborted: 0 };
+  const rejected: Record<number, number> = {};
+
+  const report = (error: unknown, context: CollectorErrorContext): void => {
+    try {
+      onError(error, context);
+    } catch {
+      // A broken logger must not take the request (or the process) down with it.
+    }
+  };
+
+  const refuse = (req: IncomingMessage, res: ServerResponse, status: number, reason: string, headers?: Record<string, string>): void => {
+    rejected[status] = (rejected[status] ?? 0) + 1;
+    send(req, res, status, reason, headers);
+  };
+
+  async function deliver(batch: Batch, meta: BatchMeta): Promise<boolean> {
+    try {
+      await onBatch(batch, meta);
+      return true;
+    } catch (error) {
+      counts.failed++;
+      report(error, { stage: 'onBatch', batchId: batch.batchId, sessionId: batch.sessionId });
+      return false;
+    }
+  }
+
+  async function deliverOnce(batch: Batch, meta: BatchMeta): Promise<'accepted' | 'duplicate' | 'failed'> {
+    if (!store) return (await deliver(batch, meta)) ? 'accepted' : 'failed';
+    const key = dedupeKey(batch);
+    for (let pending = inflight.get(key); pending; pending = inflight.get(key)) {
+      if (await pending) return 'duplicate';
+    }
+    // Claimed synchronously after the loop, so no other request can slip
+    // between our check of `inflight` and our entry in it.
+    let done!: (ok: boolean) => void;
+    inflight.set(key, new Promise<boolean>((resolve) => (done = resolve)));
+    let ok = false;
+    try {
+      let seen = false;
+      try {
+        seen = await store.has(key);
+      } catch (error) {
+        // Without the store we cannot tell; delivering twice beats losing data.
+        report(error, { stage: 'dedupe', batchId: batch.batchId, sessionId: batch.sessionId });
+      }
+      if (seen) {
+        ok = true;
+        return 'duplicate';
+      }
+      ok = await deliver(batch, meta);
+      if (ok) {
+        try {
+          await store.add(key);
+        } catch (error) {
+          report(error, { stage: 'dedupe', batchId: batch.batchId, sessionId: batch.sessionId });
+        }
+      }
+      return ok ? 'accepted' : 'failed';
+    } finally {
+      inflight.delete(key);
+      done(ok);
+    }
+  }
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const receivedAt = Date.now();
+    const verdict = applyCors(cors, req, res);
+    const method = req.method ?? '';
+    if (method === 'OPTIONS') {
+      if (cors && verdict !== 'forbidden') applyPreflight(cors, res);
+      send(req, res, 204, undefined, { Allow: 'POST, OPTIONS' });
+      return;
+    }
+    if (method !== 'POST') {
+      refuse(req, res, 405, `method ${method} is not allowed; use POST`, { Allow: 'POST, OPTIONS' });
+      return;
+    }
+    if (verdict === 'forbidden') {
+      refuse(req, res, 403, `origin ${req.headers.origin ?? ''} may not post to this collector`);
+      return;
+    }
+    try {
+      const entry = resolveDecoder(req.headers['content-type'], decoders);
+      const coding = parseContentCoding(req.headers['content-encoding']);
+      const raw = await readBody(req, { maxBytes, timeoutMs });
+      const body = await decompress(raw, coding, maxBytes);
+      const decoded = await runDecoder(entry, body, { maxBytes });
+      const batch = validateBatch(decoded, limits);
+      const meta: BatchMeta = {
+        contentType: entry.type,
+        format: entry.format,
+        bytes: raw.length,
+        decodedBytes: body.length,
+        receivedAt,
+        duplicate: false,
+      };
+      if (coding !== 'identity') meta.contentEncoding = coding;
+      if (req.socket.remoteAddress) meta.ip = req.socket.remoteAddress;
+      if (req.headers['user-agent']) meta.userAgent = req.headers['user-agent'];
+
+      const outcome = await deliverOnce(batch, meta);
+      if (outcome === 'failed') {
+        refuse(req, res, 500, 'the batch could not be stored; retry later');
+        return;
+      }
+      if (outcome === 'duplicate') {
+        counts.duplicates++;
+      } else {
+        counts.accepted++;
+        counts.events += batch.events.length;
+        counts.bytes += raw.length;
+      }
+      send(req, res, 204);
+    } catch (error) {
+      if (!(error instanceof CollectorError)) throw error;
+      if (error.status === CLIENT_CLOSED) {
+        counts.aborted++;
+        return;
+      }
+      refuse(req, res, error.status, error.reason);
+    }
+  }
+
+  const handler = (req: IncomingMessage, res: ServerResponse): void => {
+    // Without listeners, an 'error' from a reset connection would be thrown
+    // as an uncaught exception and end the process.
+    req.on('error', noop);
+    res.on('error', noop);
+    handle(req, res).catch((error: unknown) => {
+      report(error, { stage: 'internal' });
+      refuse(req, res, 500, 'internal collector error');
+    });
+  };
+  handler.stats = (): CollectorStats => ({ ...counts, rejected: { ...rejected } });
+  return handler;
+}
+
+function noop(): void {}

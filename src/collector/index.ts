@@ -1,0 +1,17 @@
+/**
+ * `pagepace/collector` — the Node side of the beacon: decode any of our wire
+ * formats, validate, and receive batches over HTTP.
+ *
+ * @packageDocumentation
+ */
+export { createCollector } from './handler';
+export type { BatchMeta, CollectorErrorContext, CollectorHandler, CollectorOptions, CollectorStats } from './handler';
+export { decodeBatch, DEFAULT_DECODERS, parseMediaType } from './decode';
+export type { BatchDecoder, DecodeContext, DecoderEntry, DecoderRegistry, MediaType } from './decode';
+export { validateBatch, DEFAULT_LIMITS } from './validate';
+export type { WireLimits } from './validate';
+export { MemoryDedupe, dedupeKey, DEFAULT_DEDUPE_ENTRIES } from './dedupe';
+export type { DedupeStore } from './dedupe';
+export { CollectorError } from './errors';
+export type { CorsOptions } from './cors';
+export type { Batch, PerfEvent } from '../core/types';
