@@ -8,7 +8,7 @@ const pkg = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 
 const deps = Object.keys(pkg.dependencies ?? {});
 const isDep = (id: string) => deps.some((d) => id === d || id.startsWith(`${d}/`));
 
-const ts = () => typescript({ tsconfig: './tsconfig.json', include: ['src/**/*.ts'], exclude: ['src/**/*.test.ts'], noEmit: false, outDir: 'dist', declaration: false, sourceMap: true, inlineSources: false });
+const ts = (tsconfig = './tsconfig.json', include = ['src/**/*.ts']) => typescript({ tsconfig, include, exclude: ['src/**/*.test.ts'], noEmit: false, outDir: 'dist', declaration: false, sourceMap: true, inlineSources: false });
 // `module` only for ES output: on a script it would drop the top-level `var PagePace` as unused.
 const min = (module = true) => terser({ ecma: 2020, module, compress: { passes: 2 }, format: { comments: false } });
 
@@ -26,7 +26,7 @@ const lazyChunksBesideScript = (map: Record<string, string>): Plugin => ({
 const config: RollupOptions[] = [
   {
     // npm entries: ESM for bundlers; dependencies stay imports so the app's bundler dedupes them.
-    input: { index: 'src/index.ts', vitals: 'src/vitals/index.ts', beacon: 'src/beacon/index.ts' },
+    input: { index: 'src/index.ts', vitals: 'src/vitals/index.ts', beacon: 'src/beacon/index.ts', 'sw-client': 'src/sw-client/index.ts' },
     external: isDep,
     plugins: [ts()],
     output: { dir: 'dist', format: 'es', sourcemap: true, chunkFileNames: 'chunks/[name]-[hash].js' },
@@ -35,6 +35,12 @@ const config: RollupOptions[] = [
     input: 'src/auto.ts',
     plugins: [lazyChunksBesideScript({ 'web-vitals/attribution': './pagepace.attribution.js' }), nodeResolve(), ts()],
     output: { file: 'dist/pagepace.iife.js', format: 'iife', name: 'PagePace', sourcemap: true, plugins: [min(false)] },
+  },
+  {
+    // The service worker is served from the site's root as one classic script: everything bundled.
+    input: 'sw/index.ts',
+    plugins: [nodeResolve({ browser: true }), ts('./sw/tsconfig.json', ['sw/**/*.ts', 'src/**/*.ts'])],
+    output: { file: 'dist/pagepace-sw.js', format: 'iife', sourcemap: true, plugins: [min(false)] },
   },
   {
     input: 'web-vitals/attribution',

@@ -16,7 +16,13 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 export async function startDemoServer(opts = {}) {
   const store = createStore({ ndjson: opts.ndjson });
   const collect = createCollector({ onBatch: (batch, meta) => store.add(batch, meta) });
-  const mounts = [mount('/dist/', join(root, 'dist')), mount('/', join(root, 'demo', 'pages'))];
+  const sw = mount('/', join(root, 'dist'), { headers: { 'Service-Worker-Allowed': '/' } });
+  const mounts = [
+    // The service worker must be served from the root to control the whole site.
+    (req, res, url) => (url.pathname === '/pagepace-sw.js' ? sw(req, res, url) : false),
+    mount('/dist/', join(root, 'dist')),
+    mount('/', join(root, 'demo', 'pages')),
+  ];
   if (opts.fixtures) mounts.unshift(mount('/fixtures/', join(root, 'e2e', 'fixtures')), mount('/fixtures-built/', join(root, 'e2e', '.tmp')));
 
   const server = createServer(async (req, res) => {

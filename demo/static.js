@@ -33,6 +33,9 @@ export function mount(prefix, root, opts = {}) {
     if (file !== root && !file.startsWith(root.endsWith(sep) ? root : root + sep)) return false;
     const info = await stat(file).catch(() => null);
     if (!info?.isFile()) return false;
+    // ?delay=ms holds the response at the server: CDP throttling does not reach a service worker's own fetches.
+    const delay = Math.min(Number(url.searchParams.get('delay')) || 0, 10_000);
+    if (delay > 0) await new Promise((r) => setTimeout(r, delay));
     res.writeHead(200, {
       'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream',
       'Content-Length': info.size,

@@ -1,0 +1,2 @@
+// `pagepace/sw-client`: registration and update flow through workbox-window. Placeholder.
+export {};

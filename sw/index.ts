@@ -1,0 +1,2 @@
+// The pagepace service worker (built to dist/pagepace-sw.js). Placeholder until the tiered cache lands.
+export {};
