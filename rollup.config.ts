@@ -26,15 +26,39 @@ const lazyChunksBesideScript = (map: Record<string, string>): Plugin => ({
 const config: RollupOptions[] = [
   {
     // npm entries: ESM for bundlers; dependencies stay imports so the app's bundler dedupes them.
-    input: { index: 'src/index.ts', vitals: 'src/vitals/index.ts', beacon: 'src/beacon/index.ts', 'sw-client': 'src/sw-client/index.ts' },
+    input: {
+      index: 'src/index.ts', vitals: 'src/vitals/index.ts', beacon: 'src/beacon/index.ts', protocol: 'src/protocol/index.ts',
+      'sw-client': 'src/sw-client/index.ts',
+    },
     external: isDep,
     plugins: [ts()],
-    output: { dir: 'dist', format: 'es', sourcemap: true, chunkFileNames: 'chunks/[name]-[hash].js' },
+    // Chunks beside the entries: `new URL('./pagepace.worker.js', import.meta.url)` must resolve from any of them.
+    output: { dir: 'dist', format: 'es', sourcemap: true, chunkFileNames: '[name]-[hash].js' },
   },
   {
     input: 'src/auto.ts',
-    plugins: [lazyChunksBesideScript({ 'web-vitals/attribution': './pagepace.attribution.js' }), nodeResolve(), ts()],
+    plugins: [
+      lazyChunksBesideScript({
+        'web-vitals/attribution': './pagepace.attribution.js',
+        './remote': './pagepace.remote.js',
+        '../protocol/index': './pagepace.codec.js',
+      }),
+      nodeResolve(),
+      ts(),
+    ],
     output: { file: 'dist/pagepace.iife.js', format: 'iife', name: 'PagePace', sourcemap: true, plugins: [min(false)] },
+  },
+  {
+    // The script tag's lazy chunks: self-contained ES modules loaded by import() from beside it.
+    input: { 'pagepace.remote': 'src/worker/remote.ts', 'pagepace.codec': 'src/protocol/index.ts' },
+    plugins: [nodeResolve(), ts()],
+    output: { dir: 'dist', format: 'es', entryFileNames: '[name].js', chunkFileNames: 'pagepace.[name]-[hash].js', plugins: [min()] },
+  },
+  {
+    // The encoding worker: a module worker with comlink and the codec bundled in.
+    input: 'src/worker/worker.ts',
+    plugins: [nodeResolve(), ts()],
+    output: { file: 'dist/pagepace.worker.js', format: 'es', sourcemap: true, plugins: [min()] },
   },
   {
     // The service worker is served from the site's root as one classic script: everything bundled.

@@ -23,7 +23,13 @@ export async function startDemoServer(opts = {}) {
     mount('/dist/', join(root, 'dist')),
     mount('/', join(root, 'demo', 'pages')),
   ];
-  if (opts.fixtures) mounts.unshift(mount('/fixtures/', join(root, 'e2e', 'fixtures')), mount('/fixtures-built/', join(root, 'e2e', '.tmp')));
+  if (opts.fixtures) {
+    mounts.unshift(
+      mount('/fixtures/csp/', join(root, 'e2e', 'fixtures', 'csp'), { headers: { 'Content-Security-Policy': "script-src 'self'; worker-src 'self'" } }),
+      mount('/fixtures/', join(root, 'e2e', 'fixtures')),
+      mount('/fixtures-built/', join(root, 'e2e', '.tmp')),
+    );
+  }
 
   const server = createServer(async (req, res) => {
     try {

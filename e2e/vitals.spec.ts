@@ -42,3 +42,19 @@ test('an app that imports the npm entry through a bundler delivers them too', as
   const events = await visitAndLeave(page, demo, '/fixtures/npm-app.html', 'p:text("late")');
   expectVitals(events);
 });
+
+test('vitals.attribution loads the attribution chunk on demand and sends its fields as attrs', async ({ page, demo }) => {
+  const chunks: string[] = [];
+  page.on('request', (r) => r.url().includes('pagepace.attribution.js') && chunks.push(r.url()));
+  await page.goto('/fixtures/api.html');
+  expect(chunks).toEqual([]); // not part of the eager script
+  await page.evaluate(() => (window as any).PagePace.createPagePace({ endpoint: '/collect', vitals: { attribution: true } }));
+  await page.click('#work');
+  const session = await sessionOf(page);
+  await page.goto('/fixtures/blank.html');
+  const events = await waitForNames(demo, session, ['LCP', 'TTFB']);
+  expect(chunks).toHaveLength(1);
+  const lcp = events.find((e) => e.name === 'LCP')!;
+  expect(lcp.attrs).toMatchObject({ navigationType: 'navigate', 'attribution.target': expect.any(String) });
+  expect(events.find((e) => e.name === 'TTFB')!.attrs).toHaveProperty(['attribution.waitingDuration']);
+});

@@ -1,6 +1,7 @@
 import { createBatcher } from './beacon/batcher';
-import type { Send, TransportStats } from './beacon/transport';
+import type { Send, Transport, TransportStats } from './beacon/transport';
 import { createHttpTransport } from './beacon/transport';
+import { createEncoder } from './worker/encoder';
 import { resolveConfig } from './core/config';
 import type { PagePaceConfig, TransportFn } from './core/config';
 import { PagePaceError } from './core/errors';
@@ -38,11 +39,13 @@ export interface PagePaceStats {
   failed: number;
   /** Events a `beforeSend` hook dropped on purpose. */
   filtered: number;
-  /** Request body bytes, by wire format. */
+  /** Request body bytes, by wire format (the sync unload path may send JSON in a binary setup). */
   bytes: { binary: number; json: number; otlp: number };
   /** Requests by mechanism. */
   beacons: number;
   fetches: number;
+  /** Where binary batches were last encoded: `worker`, or `main-thread` after a fallback. */
+  encoder: 'worker' | 'main-thread' | undefined;
   /** pagepace's own caught failures (never thrown into the page). */
   errors: number;
   /** Whether this session was sampled in (only sampled sessions send). */
@@ -82,7 +85,7 @@ export function createPagePace(config?: PagePaceConfig): PagePace {
   const guard = createGuard(cfg.debug);
   const session = loadSession(cfg.sampleRate);
   const summary = createSummary();
-  const transportStats: TransportStats = { bytes: 0, beacons: 0, fetches: 0 };
+  const transportStats: TransportStats = { bytes: {}, beacons: 0, fetches: 0 };
   const breached = new Set<string>();
   let filtered = 0;
   let destroyed = false;
@@ -91,16 +94,23 @@ export function createPagePace(config?: PagePaceConfig): PagePace {
 
   const page = () => (cfg.privacy.stripQuery ? stripUrl(location.href) : location.href);
   const custom = cfg.transport;
+  const encoder = session.sampled && !custom && cfg.endpoint
+    ? createEncoder({
+      format: cfg.format === 'binary' ? 'binary' : 'json',
+      // Next to the script that loaded pagepace (rollup turns import.meta.url into the script's URL in the IIFE).
+      workerUrl: cfg.worker === false ? false : cfg.worker.url ?? new URL('./pagepace.worker.js', import.meta.url).href,
+      onError: (e) => guard.report('encoder', e),
+    })
+    : undefined;
+  const transport: Transport | undefined = encoder && createHttpTransport(cfg.endpoint!, encoder, transportStats);
   const send: Send | undefined = !session.sampled
     ? undefined
     : custom
       ? async (batch, unloading) => (await (custom as TransportFn)({ batch, unloading })) !== false
-      : cfg.endpoint
-        ? createHttpTransport(cfg.endpoint, transportStats)
-        : undefined;
+      : transport?.send;
   const batcher = send && createBatcher(
     { ...cfg.batch, maxQueue: MAX_QUEUE },
-    { send, sessionId: session.id, page, onError: (e) => guard.report('send', e) },
+    { send, drain: transport?.drain, sessionId: session.id, page, onError: (e) => guard.report('send', e) },
   );
 
   const flushHidden = () => {
@@ -201,7 +211,12 @@ export function createPagePace(config?: PagePaceConfig): PagePace {
         batches: b?.batches ?? 0,
         failed: b?.failed ?? 0,
         filtered,
-        bytes: { binary: 0, json: cfg.format === 'json' ? transportStats.bytes : 0, otlp: 0 },
+        bytes: {
+          binary: transportStats.bytes['application/vnd.pagepace+binary'] ?? 0,
+          json: transportStats.bytes['application/json'] ?? 0,
+          otlp: 0,
+        },
+        encoder: encoder?.mode,
         beacons: transportStats.beacons,
         fetches: transportStats.fetches,
         errors: guard.errors,
@@ -215,6 +230,7 @@ export function createPagePace(config?: PagePaceConfig): PagePace {
       batcher?.stop();
       destroyed = true;
       await batcher?.flush(hidden);
+      await encoder?.destroy();
     },
   };
 }

@@ -15,6 +15,8 @@ export interface BatcherOptions {
 /** What the batcher needs from the page. */
 export interface BatcherDeps {
   send: Send;
+  /** At page hide, before the last batch: lets the transport send what it is still encoding. */
+  drain?: () => void;
   sessionId: string;
   /** The page URL as it may be sent (already privacy-stripped). */
   page: () => string;
@@ -107,6 +109,7 @@ export function createBatcher(opts: BatcherOptions, deps: BatcherDeps): Batcher 
       else if (timer === undefined) timer = setTimeout(() => dispatch(false), opts.maxDelayMs);
     },
     async flush(unloading = false) {
+      if (unloading) deps.drain?.();
       dispatch(unloading);
       await Promise.all(pending);
     },

@@ -2,5 +2,7 @@
 export { createBatcher } from './batcher';
 export type { Batcher, BatcherDeps, BatcherOptions, BatcherStats } from './batcher';
 export { createHttpTransport, KEEPALIVE_LIMIT } from './transport';
-export type { Send, TransportStats } from './transport';
+export type { Send, Transport, TransportStats } from './transport';
+export { createEncoder } from '../worker/encoder';
+export type { Encoded, Encoder, EncoderOptions } from '../worker/encoder';
 export { encodeJson, JSON_TYPE } from './formats/json';

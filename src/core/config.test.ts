@@ -23,7 +23,7 @@ function refuses(config: unknown, field: string, received: string, allowed: RegE
 describe('createPagePace config', () => {
   it('fills in defaults for an empty config', () => {
     const c = resolveConfig(undefined);
-    expect(c.format).toBe('json');
+    expect(c.format).toBe('binary');
     expect(c.sampleRate).toBe(1);
     expect(c.batch).toEqual({ maxEvents: 50, maxBytes: 16_384, maxDelayMs: 5_000 });
     expect(c.vitals).toEqual({ attribution: false, reportAllChanges: false });

@@ -13,14 +13,29 @@ export interface ObserveVitalsOptions {
   reportAllChanges?: boolean;
 }
 
-/** Turns a web-vitals metric into a PerfEvent; attribution fields become flat attrs. */
-export function vitalEvent(m: Metric & { attribution?: object }): PerfEvent {
-  const attrs: Attrs = { nav: m.navigationType };
-  if (m.attribution) {
-    for (const [k, v] of Object.entries(m.attribution)) {
-      if (typeof v === 'string' || typeof v === 'boolean' || (typeof v === 'number' && Number.isFinite(v))) attrs[k] = v;
-    }
+const isPlain = (v: unknown): v is Record<string, unknown> => !!v && Object.getPrototypeOf(v) === Object.prototype;
+
+/**
+ * Copies primitive fields into flat attrs under `prefix`, one level into plain objects (such as
+ * INP's `longestScript`). PerformanceEntry objects, DOM nodes and arrays stay out: they are large,
+ * not serialisable, and their useful parts are already summarised by web-vitals.
+ */
+function flatten(into: Attrs, obj: Record<string, unknown>, prefix: string, depth: number): void {
+  for (const [k, v] of Object.entries(obj)) {
+    if (typeof v === 'string' || typeof v === 'boolean' || (typeof v === 'number' && Number.isFinite(v))) into[prefix + k] = v;
+    else if (depth > 0 && isPlain(v)) flatten(into, v, `${prefix}${k}.`, depth - 1);
   }
+}
+
+/**
+ * Turns a web-vitals metric into a PerfEvent. Attrs use the names the binary protocol's `vital`
+ * schema knows (docs/protocol.md §8): `navigationType`, `delta` (only when it differs from the
+ * value, i.e. with reportAllChanges) and `attribution.<field>`.
+ */
+export function vitalEvent(m: Metric & { attribution?: object }): PerfEvent {
+  const attrs: Attrs = { navigationType: m.navigationType };
+  if (m.delta !== m.value) attrs.delta = m.delta;
+  if (isPlain(m.attribution)) flatten(attrs, m.attribution, 'attribution.', 1);
   return {
     kind: 'vital',
     name: m.name,

@@ -1,0 +1,107 @@
+import { encodeJson, JSON_TYPE } from '../beacon/formats/json';
+import type { Batch } from '../core/types';
+import type { RemoteEncoder } from './remote';
+
+/** An encoded request body and its media type. */
+export interface Encoded {
+  body: Uint8Array | string;
+  type: string;
+}
+
+/** Turns batches into request bodies. */
+export interface Encoder {
+  /** Encodes off the main thread where it can. Never rejects for a well-formed batch. */
+  encode(batch: Batch): Promise<Encoded>;
+  /** Encodes at once, on this thread, for page unload: binary if the codec is loaded, else JSON. */
+  encodeSync(batch: Batch): Encoded;
+  /** How the last binary batch was encoded: `worker`, `main-thread`, or undefined before the first. */
+  readonly mode: 'worker' | 'main-thread' | undefined;
+  /** Terminates the worker; resolves when it is gone. */
+  destroy(): Promise<void>;
+}
+
+/** Options of {@link createEncoder}. */
+export interface EncoderOptions {
+  format: 'binary' | 'json';
+  /** The worker script URL, or false to encode on the main thread (in idle time). */
+  workerUrl: string | false;
+  /** A worker that has not answered its first call by then is given up for the main thread. */
+  firstCallTimeoutMs?: number;
+  onError: (err: unknown) => void;
+}
+
+const BINARY_TYPE = 'application/vnd.pagepace+binary';
+type Codec = typeof import('../protocol/index');
+
+/** Resolves in idle time, so main-thread encoding never competes with the page's own work. */
+const idle = () => new Promise<void>((r) => (typeof requestIdleCallback === 'function' ? requestIdleCallback(() => r(), { timeout: 1000 }) : setTimeout(r, 0)));
+
+/**
+ * The encoder for the configured format. Binary batches go to the module worker (comlink),
+ * which is started on first use; if it cannot start or misses its first deadline, the same
+ * codec is loaded as a chunk and run on the main thread in idle time.
+ */
+export function createEncoder(opts: EncoderOptions): Encoder {
+  const json = (batch: Batch): Encoded => ({ body: encodeJson(batch), type: JSON_TYPE });
+  let remote: Promise<RemoteEncoder | undefined> | undefined;
+  let codec: Codec | undefined;
+  let mode: Encoder['mode'];
+  let answered = false;
+
+  const startRemote = (url: string) =>
+    import('./remote').then((m) => m.startRemote(url)).catch((err) => (opts.onError(err), undefined));
+
+  const onMainThread = async (batch: Batch): Promise<Encoded> => {
+    codec ??= await import('../protocol/index');
+    await idle();
+    mode = 'main-thread';
+    return { body: await codec.encodeBatch(batch), type: BINARY_TYPE };
+  };
+
+  const viaWorker = async (r: RemoteEncoder, batch: Batch): Promise<Encoded | undefined> => {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const deadline = answered
+      ? undefined
+      : new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), opts.firstCallTimeoutMs ?? 3000)));
+    try {
+      const body = await (deadline ? Promise.race([r.encode(batch), deadline]) : r.encode(batch));
+      if (body) (answered = true), (mode = 'worker');
+      return body && { body, type: BINARY_TYPE };
+    } finally {
+      clearTimeout(timer);
+    }
+  };
+
+  return {
+    async encode(batch) {
+      if (opts.format === 'json') return json(batch);
+      if (opts.workerUrl !== false) {
+        remote ??= startRemote(opts.workerUrl);
+        const r = await remote;
+        const out = r && (await viaWorker(r, batch).catch((err) => (opts.onError(err), undefined)));
+        if (out) return out;
+        // The worker failed or is too slow: stop using it for the rest of the page.
+        if (r) r.terminate();
+        remote = Promise.resolve(undefined);
+      }
+      try {
+        return await onMainThread(batch);
+      } catch (err) {
+        opts.onError(err);
+        return json(batch);
+      }
+    },
+    encodeSync(batch) {
+      if (opts.format === 'binary' && codec) return { body: codec.encodeBatchSync(batch), type: BINARY_TYPE };
+      return json(batch);
+    },
+    get mode() {
+      return mode;
+    },
+    async destroy() {
+      const r = await remote;
+      remote = Promise.resolve(undefined);
+      r?.terminate();
+    },
+  };
+}

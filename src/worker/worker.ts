@@ -1,0 +1,20 @@
+// The encoding worker (built to dist/pagepace.worker.js, a module worker): encodes and
+// compresses batches off the main thread and transfers the bytes back without a copy.
+import { expose, transfer } from 'comlink';
+import { encodeBatch } from '../protocol/index';
+import type { Batch } from '../core/types';
+
+/** What the worker offers the page through comlink. */
+export interface EncoderWorkerApi {
+  /** Encodes a batch, compressing it when that pays. */
+  encode(batch: Batch): Promise<Uint8Array>;
+}
+
+const api: EncoderWorkerApi = {
+  async encode(batch) {
+    const bytes = await encodeBatch(batch, { deflate: 'auto' });
+    return transfer(bytes, [bytes.buffer as ArrayBuffer]);
+  },
+};
+
+expose(api);
