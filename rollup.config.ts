@@ -41,7 +41,7 @@ const config: RollupOptions[] = [
       lazyChunksBesideScript({
         'web-vitals/attribution': './pagepace.attribution.js',
         './remote': './pagepace.remote.js',
-        '../protocol/index': './pagepace.codec.js',
+        './codec': './pagepace.codec.js',
       }),
       nodeResolve(),
       ts(),
@@ -50,7 +50,7 @@ const config: RollupOptions[] = [
   },
   {
     // The script tag's lazy chunks: self-contained ES modules loaded by import() from beside it.
-    input: { 'pagepace.remote': 'src/worker/remote.ts', 'pagepace.codec': 'src/protocol/index.ts' },
+    input: { 'pagepace.remote': 'src/worker/remote.ts', 'pagepace.codec': 'src/worker/codec.ts' },
     plugins: [nodeResolve(), ts()],
     output: { dir: 'dist', format: 'es', entryFileNames: '[name].js', chunkFileNames: 'pagepace.[name]-[hash].js', plugins: [min()] },
   },

@@ -1,9 +1,7 @@
-import { createBatcher } from './beacon/batcher';
-import type { Send, Transport, TransportStats } from './beacon/transport';
-import { createHttpTransport } from './beacon/transport';
-import { createEncoder } from './worker/encoder';
+import { createSender } from './beacon/sender';
+import type { SenderStats } from './beacon/sender';
 import { resolveConfig } from './core/config';
-import type { PagePaceConfig, TransportFn } from './core/config';
+import type { PagePaceConfig } from './core/config';
 import { PagePaceError } from './core/errors';
 import { createGuard } from './core/guard';
 import { loadSession } from './core/ids';
@@ -24,28 +22,9 @@ export type {
 export type { Grade, MetricSummary, Summary } from './vitals/summary';
 
 /** Counters of every part, from `stats()`. */
-export interface PagePaceStats {
-  /** Events accepted into the send queue. */
-  queued: number;
-  /** Events the backend accepted (or, at unload, the browser queued by sendBeacon). */
-  sent: number;
-  /** Events lost: queue overflow or a failed send. */
-  dropped: number;
-  /** Sends retried (retries arrive with the delivery-guarantees work; 0 today). */
-  retried: number;
-  /** Batches handed to the transport. */
-  batches: number;
-  /** Batches whose send failed. */
-  failed: number;
+export interface PagePaceStats extends SenderStats {
   /** Events a `beforeSend` hook dropped on purpose. */
   filtered: number;
-  /** Request body bytes, by wire format (the sync unload path may send JSON in a binary setup). */
-  bytes: { binary: number; json: number; otlp: number };
-  /** Requests by mechanism. */
-  beacons: number;
-  fetches: number;
-  /** Where binary batches were last encoded: `worker`, or `main-thread` after a fallback. */
-  encoder: 'worker' | 'main-thread' | undefined;
   /** pagepace's own caught failures (never thrown into the page). */
   errors: number;
   /** Whether this session was sampled in (only sampled sessions send). */
@@ -70,8 +49,8 @@ export interface PagePace {
   destroy(): Promise<void>;
 }
 
-/** Max events held in memory waiting for a send; beyond it new events are dropped and counted. */
-export const MAX_QUEUE = 1000;
+export { MAX_QUEUE } from './beacon/sender';
+export type { SenderStats } from './beacon/sender';
 
 /**
  * Starts pagepace with the parts `config` asks for.
@@ -85,7 +64,6 @@ export function createPagePace(config?: PagePaceConfig): PagePace {
   const guard = createGuard(cfg.debug);
   const session = loadSession(cfg.sampleRate);
   const summary = createSummary();
-  const transportStats: TransportStats = { bytes: {}, beacons: 0, fetches: 0 };
   const breached = new Set<string>();
   let filtered = 0;
   let destroyed = false;
@@ -93,29 +71,13 @@ export function createPagePace(config?: PagePaceConfig): PagePace {
   let unloadQueued = false;
 
   const page = () => (cfg.privacy.stripQuery ? stripUrl(location.href) : location.href);
-  const custom = cfg.transport;
-  const encoder = session.sampled && !custom && cfg.endpoint
-    ? createEncoder({
-      format: cfg.format === 'binary' ? 'binary' : 'json',
-      // Next to the script that loaded pagepace (rollup turns import.meta.url into the script's URL in the IIFE).
-      workerUrl: cfg.worker === false ? false : cfg.worker.url ?? new URL('./pagepace.worker.js', import.meta.url).href,
-      onError: (e) => guard.report('encoder', e),
-    })
+  const sender = session.sampled && (cfg.transport || cfg.endpoint)
+    ? createSender(cfg, session, page, guard, (e) => void record(e))
     : undefined;
-  const transport: Transport | undefined = encoder && createHttpTransport(cfg.endpoint!, encoder, transportStats);
-  const send: Send | undefined = !session.sampled
-    ? undefined
-    : custom
-      ? async (batch, unloading) => (await (custom as TransportFn)({ batch, unloading })) !== false
-      : transport?.send;
-  const batcher = send && createBatcher(
-    { ...cfg.batch, maxQueue: MAX_QUEUE },
-    { send, drain: transport?.drain, sessionId: session.id, page, onError: (e) => guard.report('send', e) },
-  );
 
   const flushHidden = () => {
     unloadQueued = false;
-    void batcher?.flush(true);
+    void sender?.flush(true);
   };
 
   /** The one entry of the pipeline: privacy → callbacks → beforeSend → batcher. */
@@ -143,7 +105,7 @@ export function createPagePace(config?: PagePaceConfig): PagePace {
       }
       e = cfg.privacy.stripQuery ? stripEventUrls(out) : out;
     }
-    batcher?.add(e);
+    sender?.add(e);
     // Anything recorded while the page is hidden (CLS and INP arrive then) may be the last chance.
     if (hidden && !unloadQueued) {
       unloadQueued = true;
@@ -198,39 +160,23 @@ export function createPagePace(config?: PagePaceConfig): PagePace {
       return record({ kind: 'custom', name, value, ts: now(), ...(a ? { attrs: a } : {}) });
     },
     async flush() {
-      await batcher?.flush(hidden);
+      await sender?.flush(hidden);
     },
     summary: () => summary.summary(),
     stats() {
-      const b = batcher?.stats;
-      return {
-        queued: b?.queued ?? 0,
-        sent: b?.sent ?? 0,
-        dropped: b?.dropped ?? 0,
-        retried: 0,
-        batches: b?.batches ?? 0,
-        failed: b?.failed ?? 0,
-        filtered,
-        bytes: {
-          binary: transportStats.bytes['application/vnd.pagepace+binary'] ?? 0,
-          json: transportStats.bytes['application/json'] ?? 0,
-          otlp: 0,
-        },
-        encoder: encoder?.mode,
-        beacons: transportStats.beacons,
-        fetches: transportStats.fetches,
-        errors: guard.errors,
-        sampled: session.sampled,
+      const empty: SenderStats = {
+        queued: 0, sent: 0, dropped: 0, retried: 0, rejected: 0, batches: 0, bytes: { binary: 0, json: 0, otlp: 0 },
+        beacons: 0, fetches: 0, encoder: undefined, outbox: undefined,
       };
+      return { ...(sender?.stats() ?? empty), filtered, errors: guard.errors, sampled: session.sampled };
     },
     async destroy() {
       if (destroyed) return;
       document.removeEventListener('visibilitychange', onVisibility);
       removeEventListener('pagehide', onPageHide);
-      batcher?.stop();
       destroyed = true;
-      await batcher?.flush(hidden);
-      await encoder?.destroy();
+      await sender?.flush(hidden);
+      await sender?.destroy();
     },
   };
 }

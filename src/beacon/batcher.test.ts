@@ -4,105 +4,106 @@ import { createBatcher } from './batcher';
 
 const ev = (name: string, extra: Partial<PerfEvent> = {}): PerfEvent => ({ kind: 'custom', name, value: 1, ts: 1_700_000_000_000, ...extra });
 
-function setup(opts: Partial<{ maxEvents: number; maxBytes: number; maxDelayMs: number; maxQueue: number }> = {}, result: boolean | Error = true) {
-  const sent: Array<{ batch: Batch; unloading: boolean }> = [];
-  const errors: unknown[] = [];
+function setup(opts: Partial<{ maxEvents: number; maxBytes: number; maxDelayMs: number; maxQueue: number }> = {}) {
+  const delivered: Batch[] = [];
+  const unloaded: Array<Batch | undefined> = [];
+  let busy = false;
   const b = createBatcher(
     { maxEvents: 3, maxBytes: 10_000, maxDelayMs: 1000, maxQueue: 100, ...opts },
     {
-      send: async (batch, unloading) => {
-        sent.push({ batch, unloading });
-        if (result instanceof Error) throw result;
-        return result;
-      },
+      deliver: async (batch) => void delivered.push(batch),
+      unload: (batch) => void unloaded.push(batch),
+      busy: () => busy,
       sessionId: 'sess',
       page: () => 'https://example.test/page',
-      onError: (e) => errors.push(e),
     },
   );
-  return { b, sent, errors };
+  return { b, delivered, unloaded, setBusy: (v: boolean) => (busy = v) };
 }
 
 describe('batcher', () => {
   beforeEach(() => vi.useFakeTimers());
   afterEach(() => vi.useRealTimers());
 
-  it('sends when maxEvents are queued', () => {
-    const { b, sent } = setup();
+  it('hands over a batch when maxEvents are queued', () => {
+    const { b, delivered } = setup();
     b.add(ev('a'));
     b.add(ev('b'));
-    expect(sent).toHaveLength(0);
+    expect(delivered).toHaveLength(0);
     b.add(ev('c'));
-    expect(sent).toHaveLength(1);
-    expect(sent[0]!.batch.events.map((e) => e.name)).toEqual(['a', 'b', 'c']);
+    expect(delivered.map((x) => x.events.map((e) => e.name))).toEqual([['a', 'b', 'c']]);
   });
 
-  it('sends maxDelayMs after the first queued event', () => {
-    const { b, sent } = setup();
+  it('hands over maxDelayMs after the first queued event', () => {
+    const { b, delivered } = setup();
     b.add(ev('a'));
     vi.advanceTimersByTime(999);
-    expect(sent).toHaveLength(0);
+    expect(delivered).toHaveLength(0);
     vi.advanceTimersByTime(1);
-    expect(sent).toHaveLength(1);
+    expect(delivered).toHaveLength(1);
   });
 
-  it('sends before a batch would exceed maxBytes', () => {
-    const { b, sent } = setup({ maxEvents: 1000, maxBytes: 1024 });
+  it('hands over before a batch would exceed maxBytes', () => {
+    const { b, delivered } = setup({ maxEvents: 1000, maxBytes: 1024 });
     const big = ev('x', { attrs: { pad: 'p'.repeat(400) } });
     b.add(big);
     b.add(big);
-    expect(sent).toHaveLength(0);
+    expect(delivered).toHaveLength(0);
     b.add(big); // a third would pass 1,024 bytes: the first two go first
-    expect(sent).toHaveLength(1);
-    expect(sent[0]!.batch.events).toHaveLength(2);
+    expect(delivered).toHaveLength(1);
+    expect(delivered[0]!.events).toHaveLength(2);
   });
 
   it('gives every batch the envelope of the wire format, with a fresh batch id', async () => {
-    const { b, sent } = setup();
+    const { b, delivered } = setup();
     b.add(ev('a'));
     await b.flush();
     b.add(ev('b'));
-    await b.flush(true);
-    expect(sent.map((s) => s.unloading)).toEqual([false, true]);
-    const [one, two] = sent.map((s) => s.batch);
+    await b.flush();
+    const [one, two] = delivered;
     expect(one).toMatchObject({ v: 1, sessionId: 'sess', page: 'https://example.test/page', events: [ev('a')] });
     expect(one!.batchId).toMatch(/^[0-9a-f]{16}$/);
     expect(two!.batchId).not.toBe(one!.batchId);
-    expect(b.stats).toMatchObject({ queued: 2, sent: 2, batches: 2, dropped: 0 });
+    expect(b.stats).toMatchObject({ queued: 2, batches: 2, overflow: 0 });
   });
 
-  it('calls send synchronously on flush, so a beacon leaves within the pagehide task', () => {
-    const { b, sent } = setup();
-    b.add(ev('a'));
+  it('at page hide hands everything over synchronously, in batches of maxEvents', () => {
+    const { b, unloaded, setBusy } = setup({ maxEvents: 2 });
+    setBusy(true); // delivery is saturated: events wait in the queue
+    for (let i = 0; i < 5; i++) b.add(ev(`e${i}`));
     void b.flush(true);
-    expect(sent).toHaveLength(1);
+    expect(unloaded.map((x) => x?.events.length)).toEqual([2, 2, 1]);
   });
 
-  it('counts a failed or rejected send as dropped and never rejects flush', async () => {
-    const failed = setup({}, false);
-    failed.b.add(ev('a'));
-    await failed.b.flush();
-    expect(failed.b.stats).toMatchObject({ sent: 0, failed: 1, dropped: 1 });
-
-    const thrown = setup({}, new Error('offline'));
-    thrown.b.add(ev('a'));
-    await expect(thrown.b.flush()).resolves.toBeUndefined();
-    expect(thrown.errors).toHaveLength(1);
-    expect(thrown.b.stats.dropped).toBe(1);
+  it('at page hide with nothing queued still lets delivery send what it holds', () => {
+    const { b, unloaded } = setup();
+    void b.flush(true);
+    expect(unloaded).toEqual([undefined]);
   });
 
-  it('bounds the queue and counts what it drops', () => {
-    const { b } = setup({ maxEvents: 1000, maxQueue: 5 });
+  it('holds full batches back while delivery is busy, and pump() hands them over later', () => {
+    const { b, delivered, setBusy } = setup();
+    setBusy(true);
+    for (let i = 0; i < 7; i++) b.add(ev(`e${i}`));
+    expect(delivered).toHaveLength(0);
+    setBusy(false);
+    b.pump();
+    expect(delivered.map((x) => x.events.length)).toEqual([3, 3]);
+  });
+
+  it('bounds the queue and counts what it refuses', () => {
+    const { b, setBusy } = setup({ maxQueue: 5 });
+    setBusy(true);
     for (let i = 0; i < 8; i++) b.add(ev(`e${i}`));
-    expect(b.stats).toMatchObject({ queued: 5, dropped: 3 });
+    expect(b.stats).toMatchObject({ queued: 5, overflow: 3 });
   });
 
   it('stop() clears the timer', () => {
-    const { b, sent } = setup();
+    const { b, delivered } = setup();
     b.add(ev('a'));
     b.stop();
     vi.advanceTimersByTime(5000);
-    expect(sent).toHaveLength(0);
+    expect(delivered).toHaveLength(0);
     expect(vi.getTimerCount()).toBe(0);
   });
 });

@@ -1,43 +1,46 @@
 import { randomHex } from '../core/ids';
 import type { Batch, PerfEvent } from '../core/types';
 import { PROTOCOL_VERSION } from '../core/types';
-import type { Send } from './transport';
 
 /** Batching thresholds and bounds. */
 export interface BatcherOptions {
   maxEvents: number;
   maxBytes: number;
   maxDelayMs: number;
-  /** Events kept while sends are pending; past it the newest are dropped and counted. */
+  /** Events held in memory at most; past it new events are dropped and counted. */
   maxQueue: number;
 }
 
-/** What the batcher needs from the page. */
+/** Where batches go. */
 export interface BatcherDeps {
-  send: Send;
-  /** At page hide, before the last batch: lets the transport send what it is still encoding. */
-  drain?: () => void;
+  /** Takes a batch for delivery; resolves once it is sent, refused or safely parked. */
+  deliver(batch: Batch): Promise<void>;
+  /** Page hide: sends synchronously (what is queued, if anything, and what delivery still holds). */
+  unload(batch: Batch | undefined): void;
+  /** Backpressure: while true, full batches wait in the queue instead of being handed over. */
+  busy(): boolean;
   sessionId: string;
   /** The page URL as it may be sent (already privacy-stripped). */
   page: () => string;
-  /** Called with a send failure (a rejected promise); never thrown. */
-  onError: (err: unknown) => void;
 }
 
 /** Counters of the batcher. */
 export interface BatcherStats {
+  /** Events accepted into the queue. */
   queued: number;
-  sent: number;
-  dropped: number;
-  failed: number;
+  /** Events refused because the queue was full. */
+  overflow: number;
+  /** Batches formed. */
   batches: number;
 }
 
-/** Queues events and sends them as batches. */
+/** Queues events and hands them over as batches. */
 export interface Batcher {
   add(e: PerfEvent): void;
-  /** Sends what is queued; resolves when every pending send has settled; never rejects. */
+  /** Hands over what is queued; resolves when every handed-over batch has settled. Never rejects. */
   flush(unloading?: boolean): Promise<void>;
+  /** Hands over a full batch if delivery has room again. */
+  pump(): void;
   readonly stats: Readonly<BatcherStats>;
   /** Stops the timer; queued events stay until a last flush. */
   stop(): void;
@@ -46,72 +49,70 @@ export interface Batcher {
 const eventBytes = (e: PerfEvent) => JSON.stringify(e).length + 1;
 
 /**
- * Batches by count, bytes and time. Sending is all it knows: what an event means, and when the
- * page is going away, are its caller's business (the caller passes `unloading`).
+ * Batches by count, bytes and time. Batching is all it knows: what an event means and how a batch
+ * travels are its caller's business.
  */
 export function createBatcher(opts: BatcherOptions, deps: BatcherDeps): Batcher {
-  let queue: PerfEvent[] = [];
+  const queue: PerfEvent[] = [];
+  const sizes: number[] = [];
   let bytes = 0;
   let timer: ReturnType<typeof setTimeout> | undefined;
   const pending = new Set<Promise<void>>();
-  const stats: BatcherStats = { queued: 0, sent: 0, dropped: 0, failed: 0, batches: 0 };
+  const stats: BatcherStats = { queued: 0, overflow: 0, batches: 0 };
 
-  const take = (): Batch | undefined => {
+  const take = (max = queue.length): Batch | undefined => {
     if (timer !== undefined) clearTimeout(timer);
     timer = undefined;
     if (!queue.length) return undefined;
-    const events = queue;
-    queue = [];
-    bytes = 0;
+    const events = queue.splice(0, max);
+    for (const n of sizes.splice(0, max)) bytes -= n;
+    if (queue.length) arm();
+    stats.batches++;
     return { v: PROTOCOL_VERSION, batchId: randomHex(8), sessionId: deps.sessionId, page: deps.page(), sentAt: Date.now(), events };
   };
 
-  const dispatch = (unloading: boolean) => {
-    const batch = take();
+  const dispatch = (max?: number) => {
+    const batch = take(max);
     if (!batch) return;
-    stats.batches++;
-    const n = batch.events.length;
-    // Called synchronously: at pagehide a sendBeacon must happen inside this task.
-    let sending: Promise<boolean>;
-    try {
-      sending = deps.send(batch, unloading);
-    } catch (err) {
-      sending = Promise.reject(err);
-    }
-    const p: Promise<void> = sending
-      .then(
-        (ok) => {
-          if (ok) stats.sent += n;
-          else (stats.failed++, (stats.dropped += n));
-        },
-        (err) => {
-          stats.failed++;
-          stats.dropped += n;
-          deps.onError(err);
-        },
-      )
-      .finally(() => pending.delete(p));
+    const p: Promise<void> = deps.deliver(batch).catch(() => {}).finally(() => pending.delete(p));
     pending.add(p);
+  };
+
+  const arm = () => {
+    timer ??= setTimeout(() => {
+      timer = undefined;
+      dispatch(opts.maxEvents);
+    }, opts.maxDelayMs);
   };
 
   return {
     add(e) {
-      const size = eventBytes(e);
       if (queue.length >= opts.maxQueue) {
-        stats.dropped++;
+        stats.overflow++;
         return;
       }
-      if (bytes + size > opts.maxBytes && queue.length) dispatch(false);
+      const size = eventBytes(e);
+      if (bytes + size > opts.maxBytes && queue.length && !deps.busy()) dispatch();
       queue.push(e);
+      sizes.push(size);
       bytes += size;
       stats.queued++;
-      if (queue.length >= opts.maxEvents || bytes >= opts.maxBytes) dispatch(false);
-      else if (timer === undefined) timer = setTimeout(() => dispatch(false), opts.maxDelayMs);
+      if ((queue.length >= opts.maxEvents || bytes >= opts.maxBytes) && !deps.busy()) dispatch(opts.maxEvents);
+      else arm();
     },
     async flush(unloading = false) {
-      if (unloading) deps.drain?.();
-      dispatch(unloading);
+      if (unloading) {
+        // Batches of maxEvents, so each stays within the beacon size limit; the first call also
+        // lets delivery send what it still holds, even when nothing is queued.
+        do deps.unload(take(opts.maxEvents));
+        while (queue.length);
+        return;
+      }
+      while (queue.length) dispatch(opts.maxEvents);
       await Promise.all(pending);
+    },
+    pump() {
+      while (queue.length >= opts.maxEvents && !deps.busy()) dispatch(opts.maxEvents);
     },
     stats,
     stop() {

@@ -1,14 +1,16 @@
 import type { Batch } from '../core/types';
 import type { Encoded, Encoder } from '../worker/encoder';
+import { classify } from './retry';
+import type { Outcome } from './retry';
 
-/** Sends one batch; resolves true when the backend accepted it (or the browser queued it at unload). */
-export type Send = (batch: Batch, unloading: boolean) => Promise<boolean>;
-
-/** A Send that can also hand over, synchronously, the batches it is still encoding. */
+/** Sends batches somewhere: asynchronously while the page lives, synchronously at page hide. */
 export interface Transport {
-  send: Send;
-  /** At page hide: sends every batch still being encoded by the synchronous path, now. */
-  drain(): void;
+  /** Encodes (off the main thread where it can) and sends; the outcome says whether to retry. */
+  send(batch: Batch): Promise<Outcome>;
+  /** Encodes and hands the batch to the browser now (page hide); true if the browser took it. */
+  sendNow(batch: Batch): boolean;
+  /** Batches still being encoded, taken back so the caller can send them synchronously. */
+  drain(): Batch[];
 }
 
 /** Browsers refuse keepalive/beacon bodies past 64 KiB in flight; stay under with room for headers. */
@@ -26,54 +28,91 @@ export interface TransportStats {
 /**
  * An HTTP transport to `endpoint`.
  *
- * While the page lives, batches are encoded (off the main thread for binary) and go by `fetch`
- * with `keepalive` when within the limit: its status is visible, so a failure is known. At page
- * hide nothing waits on the encoder: batches not yet encoded are encoded synchronously and go by
- * `sendBeacon` (same-origin, within the limit), which the browser delivers after the page is gone;
- * when the browser refuses a beacon, `fetch({ keepalive: true })` is the fallback. A batch whose
- * async encoding finishes after it was drained is not sent twice.
+ * While the page lives, batches are encoded (off the main thread for binary) and go by `fetch`:
+ * its status is visible, so a failure is known and can be retried. `keepalive` is used while the
+ * keepalive bytes in flight stay under the browser's 64 KB budget. At page hide nothing waits on
+ * the encoder: `sendNow` encodes synchronously and uses `sendBeacon` (same-origin, within the
+ * limit), falling back to `fetch({ keepalive: true })` when the browser refuses the beacon.
  */
 export function createHttpTransport(endpoint: string, encoder: Encoder, stats: TransportStats): Transport {
   const url = new URL(endpoint, location.href);
   const sameOrigin = url.origin === location.origin;
   const encoding = new Map<string, Batch>();
+  let keepaliveBytes = 0;
 
-  const post = (enc: Encoded, unloading: boolean): Promise<boolean> | true => {
-    const size = typeof enc.body === 'string' ? new Blob([enc.body]).size : enc.body.byteLength;
-    stats.bytes[enc.type] = (stats.bytes[enc.type] ?? 0) + size;
-    if (unloading && sameOrigin && size <= KEEPALIVE_LIMIT && typeof navigator.sendBeacon === 'function') {
-      stats.beacons++;
-      if (navigator.sendBeacon(url.href, new Blob([enc.body as BlobPart], { type: enc.type }))) return true;
-    }
+  const sizeOf = (enc: Encoded) => (typeof enc.body === 'string' ? new Blob([enc.body]).size : enc.body.byteLength);
+  const count = (enc: Encoded, size: number) => (stats.bytes[enc.type] = (stats.bytes[enc.type] ?? 0) + size);
+
+  const post = async (enc: Encoded): Promise<Outcome> => {
+    const size = sizeOf(enc);
+    count(enc, size);
+    const keepalive = keepaliveBytes + size <= KEEPALIVE_LIMIT;
+    if (keepalive) keepaliveBytes += size;
     stats.fetches++;
-    return fetch(url.href, {
-      method: 'POST',
-      body: enc.body as BodyInit,
-      headers: { 'Content-Type': enc.type },
-      keepalive: size <= KEEPALIVE_LIMIT,
-      credentials: sameOrigin ? 'same-origin' : 'omit',
-    }).then((res) => res.ok);
-  };
-
-  const drain = () => {
-    for (const [id, batch] of encoding) {
-      encoding.delete(id);
-      void post(encoder.encodeSync(batch), true);
+    try {
+      const res = await fetch(url.href, {
+        method: 'POST',
+        body: enc.body as BodyInit,
+        headers: { 'Content-Type': enc.type },
+        keepalive,
+        credentials: sameOrigin ? 'same-origin' : 'omit',
+      });
+      return classify(res.status, res.headers.get('Retry-After'));
+    } catch (err) {
+      // fetch rejects only for network failures (offline, DNS, CORS): always worth another try.
+      return { kind: 'retry', reason: String(err) };
+    } finally {
+      if (keepalive) keepaliveBytes -= size;
     }
   };
 
   return {
-    async send(batch, unloading) {
-      if (unloading) {
-        drain();
-        return post(encoder.encodeSync(batch), true);
-      }
+    async send(batch) {
       encoding.set(batch.batchId, batch);
       const enc = await encoder.encode(batch);
       // Drained at page hide while we waited: it has gone by the synchronous path already.
-      if (!encoding.delete(batch.batchId)) return true;
-      return post(enc, false);
+      if (!encoding.delete(batch.batchId)) return { kind: 'ok' };
+      return post(enc);
     },
-    drain,
+    sendNow(batch) {
+      const enc = encoder.encodeSync(batch);
+      const size = sizeOf(enc);
+      count(enc, size);
+      if (sameOrigin && size <= KEEPALIVE_LIMIT && typeof navigator.sendBeacon === 'function') {
+        stats.beacons++;
+        if (navigator.sendBeacon(url.href, new Blob([enc.body as BlobPart], { type: enc.type }))) return true;
+      }
+      stats.fetches++;
+      fetch(url.href, { method: 'POST', body: enc.body as BodyInit, headers: { 'Content-Type': enc.type }, keepalive: size <= KEEPALIVE_LIMIT }).catch(() => {});
+      return size <= KEEPALIVE_LIMIT;
+    },
+    drain() {
+      const out = [...encoding.values()];
+      encoding.clear();
+      return out;
+    },
+  };
+}
+
+/** Adapts a user's `transport` function to the Transport contract. */
+export function createCustomTransport(fn: (req: { batch: Batch; unloading: boolean }) => unknown): Transport {
+  return {
+    async send(batch) {
+      try {
+        return (await fn({ batch, unloading: false })) === false ? { kind: 'retry', reason: 'transport returned false' } : { kind: 'ok' };
+      } catch (err) {
+        return { kind: 'retry', reason: String(err) };
+      }
+    },
+    sendNow(batch) {
+      try {
+        const r = fn({ batch, unloading: true });
+        if (r instanceof Promise) r.catch(() => {});
+        return r !== false;
+      } catch {
+        return false;
+      }
+    },
+    drain: () => [],
   };
 }

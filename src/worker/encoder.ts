@@ -31,7 +31,7 @@ export interface EncoderOptions {
 }
 
 const BINARY_TYPE = 'application/vnd.pagepace+binary';
-type Codec = typeof import('../protocol/index');
+type Codec = typeof import('./codec');
 
 /** Resolves in idle time, so main-thread encoding never competes with the page's own work. */
 const idle = () => new Promise<void>((r) => (typeof requestIdleCallback === 'function' ? requestIdleCallback(() => r(), { timeout: 1000 }) : setTimeout(r, 0)));
@@ -52,7 +52,7 @@ export function createEncoder(opts: EncoderOptions): Encoder {
     import('./remote').then((m) => m.startRemote(url)).catch((err) => (opts.onError(err), undefined));
 
   const onMainThread = async (batch: Batch): Promise<Encoded> => {
-    codec ??= await import('../protocol/index');
+    codec ??= await import('./codec');
     await idle();
     mode = 'main-thread';
     return { body: await codec.encodeBatch(batch), type: BINARY_TYPE };

@@ -1,0 +1,168 @@
+import type { Batch } from '../core/types';
+import { journalTake, journalWrite } from './journal';
+import type { Outbox, OutboxEntry } from './outbox';
+import { backoffDelay, DEFAULT_BACKOFF } from './retry';
+import type { BackoffOptions, Outcome } from './retry';
+import type { Transport } from './transport';
+
+/** Counters of delivery. */
+export interface DeliveryStats {
+  /** Events acknowledged by the backend (or taken by the browser's beacon at page hide). */
+  sent: number;
+  /** Events lost by a documented bound: outbox bytes or age, or refused by the backend (4xx). */
+  dropped: number;
+  /** Send attempts that will be tried again. */
+  retried: number;
+  /** Events the backend refused for good (non-retryable 4xx); also counted in `dropped`. */
+  rejected: number;
+}
+
+/** What delivery needs. */
+export interface DeliveryDeps {
+  transport: Transport;
+  outbox: Outbox;
+  stats: DeliveryStats;
+  backoff?: BackoffOptions;
+  /** Sends running at once; more batches wait in the outbox. */
+  maxInFlight?: number;
+  onError: (feature: string, err: unknown) => void;
+  /** A batch was lost to a bound: the pipeline reports it as a `dropped` event. */
+  onDropped: (events: number, reason: string) => void;
+  /** Capacity freed: the batcher may hand over its next batch. */
+  onIdle: () => void;
+}
+
+/** Delivers batches exactly once or counts them as dropped. */
+export interface Delivery {
+  /** Saves the batch in the outbox, then sends it. Resolves once it is acknowledged, refused, or parked for retry. */
+  deliver(batch: Batch): Promise<void>;
+  /** At page hide: sends `batch` and everything still encoding by the synchronous path, journaling each. */
+  unload(batch?: Batch): void;
+  /** Sends what the outbox and the unload journal hold (earlier pages, offline spells, retries due). */
+  replay(): Promise<void>;
+  /** True when no more batches should be handed over for now (backpressure). */
+  busy(): boolean;
+  stop(): void;
+}
+
+const keyOf = (b: Batch) => `${b.sessionId}:${b.batchId}`;
+const approxBytes = (b: Batch) => JSON.stringify(b).length;
+
+/**
+ * Every batch is written to the outbox before it is sent and removed once the backend answers
+ * 2xx. A 408/429/5xx or a network failure leaves it there, retried with exponential backoff and
+ * jitter (never sooner than `Retry-After`); other 4xx are refused for good and counted. The
+ * collector drops a batch id it has seen, so replays are harmless.
+ */
+export function createDelivery(deps: DeliveryDeps): Delivery {
+  const { transport, outbox, stats } = deps;
+  const maxInFlight = deps.maxInFlight ?? 4;
+  const inFlight = new Set<string>();
+  const rejectedOnce = new Set<string>();
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let stopped = false;
+
+  const schedule = (at: number) => {
+    if (stopped) return;
+    const delay = Math.max(0, at - Date.now());
+    if (timer !== undefined) clearTimeout(timer);
+    timer = setTimeout(() => {
+      timer = undefined;
+      void replay();
+    }, delay);
+  };
+
+  const attempt = async (entry: OutboxEntry): Promise<void> => {
+    const key = keyOf(entry.batch);
+    inFlight.add(key);
+    try {
+      let outcome: Outcome;
+      try {
+        outcome = await transport.send(entry.batch);
+      } catch (err) {
+        outcome = { kind: 'retry', reason: String(err) };
+      }
+      const n = entry.batch.events.length;
+      if (outcome.kind === 'ok') {
+        stats.sent += n;
+        await outbox.remove(entry.batch);
+      } else if (outcome.kind === 'reject') {
+        stats.rejected += n;
+        stats.dropped += n;
+        await outbox.remove(entry.batch);
+        if (!rejectedOnce.has(outcome.reason)) {
+          rejectedOnce.add(outcome.reason);
+          deps.onError('send', new Error(`pagepace: the endpoint refused a batch (${outcome.reason}); it is not retried`));
+        }
+      } else {
+        stats.retried++;
+        entry.attempts++;
+        entry.nextAt = Date.now() + backoffDelay(entry.attempts, deps.backoff ?? DEFAULT_BACKOFF, outcome.afterMs);
+        await outbox.put(entry);
+        schedule(entry.nextAt);
+      }
+    } finally {
+      inFlight.delete(key);
+      deps.onIdle();
+    }
+  };
+
+  let replaying: Promise<void> | undefined;
+  const replay = (): Promise<void> => {
+    replaying ??= (async () => {
+      try {
+        for (const batch of journalTake()) {
+          if (!inFlight.has(keyOf(batch))) await outbox.put({ batch, bytes: approxBytes(batch), createdAt: batch.sentAt, attempts: 0, nextAt: 0 });
+        }
+        const now = Date.now();
+        let next = Infinity;
+        const due: OutboxEntry[] = [];
+        for (const e of await outbox.all()) {
+          if (inFlight.has(keyOf(e.batch))) continue;
+          if (e.nextAt <= now) due.push(e);
+          else next = Math.min(next, e.nextAt);
+        }
+        // Bounded concurrency: at most maxInFlight sends at a time.
+        const queue = due.slice();
+        await Promise.all(Array.from({ length: Math.min(maxInFlight, queue.length) }, async () => {
+          for (let e = queue.shift(); e && !stopped; e = queue.shift()) await attempt(e);
+        }));
+        if (next < Infinity) schedule(next);
+      } catch (err) {
+        deps.onError('outbox', err);
+      } finally {
+        replaying = undefined;
+      }
+    })();
+    return replaying;
+  };
+
+  return {
+    async deliver(batch) {
+      const entry: OutboxEntry = { batch, bytes: approxBytes(batch), createdAt: Date.now(), attempts: 0, nextAt: 0 };
+      inFlight.add(keyOf(batch));
+      try {
+        await outbox.put(entry);
+      } catch (err) {
+        deps.onError('outbox', err);
+      }
+      await attempt(entry);
+    },
+    unload(batch) {
+      const all = transport.drain();
+      if (batch) all.push(batch);
+      for (const b of all) {
+        // The beacon's fate is unknown (sendBeacon only says it was queued): the journal keeps a copy for the next load.
+        journalWrite(b);
+        if (transport.sendNow(b)) stats.sent += b.events.length;
+      }
+    },
+    replay,
+    busy: () => inFlight.size >= maxInFlight * 2,
+    stop() {
+      stopped = true;
+      if (timer !== undefined) clearTimeout(timer);
+      timer = undefined;
+    },
+  };
+}

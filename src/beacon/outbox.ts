@@ -1,0 +1,120 @@
+import { createStore, del, entries, set } from 'idb-keyval';
+import type { UseStore } from 'idb-keyval';
+import type { Batch } from '../core/types';
+
+/** A batch waiting for its acknowledgement. */
+export interface OutboxEntry {
+  batch: Batch;
+  /** Approximate size, for the byte bound. */
+  bytes: number;
+  createdAt: number;
+  attempts: number;
+  /** Not before this time (epoch ms) may it be sent again. */
+  nextAt: number;
+}
+
+/** Bounds of the outbox. */
+export interface OutboxLimits {
+  /** Total bytes kept; past it the oldest batches are dropped. */
+  maxBytes: number;
+  /** A batch older than this is dropped rather than sent. */
+  maxAgeMs: number;
+}
+
+/** 1 MiB and one week: room for hours of offline use, never a storage hog. */
+export const DEFAULT_OUTBOX_LIMITS: OutboxLimits = { maxBytes: 1 << 20, maxAgeMs: 7 * 24 * 3600_000 };
+
+/** The outbox: where every batch waits until the backend acknowledges it. */
+export interface Outbox {
+  put(e: OutboxEntry): Promise<void>;
+  remove(batch: Batch): Promise<void>;
+  /** Every entry of this origin (other tabs' and earlier pages' included), oldest first. */
+  all(): Promise<OutboxEntry[]>;
+  /** Whether it is backed by IndexedDB (false: memory only, after IndexedDB failed). */
+  readonly persistent: boolean;
+}
+
+const keyOf = (b: Batch) => `${b.sessionId}:${b.batchId}`;
+
+/**
+ * An outbox in IndexedDB (idb-keyval, its own database) that degrades to memory the first time
+ * IndexedDB fails (private modes, blocked storage, a corrupt store): sending goes on, only
+ * persistence across page loads is lost. Bounded in bytes and age; `onDrop` hears of every batch
+ * the bounds push out.
+ */
+export function createOutbox(limits: OutboxLimits, onDrop: (e: OutboxEntry, why: 'bytes' | 'age') => void, onError: (err: unknown) => void): Outbox {
+  let store: UseStore | undefined;
+  try {
+    store = typeof indexedDB === 'undefined' ? undefined : createStore('pagepace-outbox', 'batches');
+  } catch (err) {
+    onError(err);
+  }
+  const memory = new Map<string, OutboxEntry>();
+  // What this page knows is stored (its own entries, and those read by all()), for the byte bound.
+  const known = new Map<string, OutboxEntry>();
+
+  const degrade = (err: unknown) => {
+    if (store) onError(err);
+    store = undefined;
+  };
+  const attempt = async <T>(op: (s: UseStore) => Promise<T>, fallback: () => T): Promise<T> => {
+    if (store) {
+      try {
+        return await op(store);
+      } catch (err) {
+        degrade(err);
+      }
+    }
+    return fallback();
+  };
+
+  const enforce = async () => {
+    let total = 0;
+    for (const e of known.values()) total += e.bytes;
+    const oldest = [...known.values()].sort((a, b) => a.createdAt - b.createdAt);
+    for (const e of oldest) {
+      if (total <= limits.maxBytes) break;
+      total -= e.bytes;
+      await remove(e.batch);
+      onDrop(e, 'bytes');
+    }
+  };
+
+  const remove = async (batch: Batch) => {
+    const key = keyOf(batch);
+    known.delete(key);
+    memory.delete(key);
+    await attempt((s) => del(key, s), () => undefined);
+  };
+
+  return {
+    async put(e) {
+      const key = keyOf(e.batch);
+      known.set(key, e);
+      await attempt((s) => set(key, e, s), () => void memory.set(key, e));
+      await enforce();
+    },
+    remove,
+    async all() {
+      const now = Date.now();
+      const list = await attempt(async (s) => (await entries<string, OutboxEntry>(s)).map(([, e]) => e), () => [...memory.values()]);
+      const fresh: OutboxEntry[] = [];
+      for (const e of list) {
+        // A corrupt entry is skipped, not trusted: it cannot be sent as a batch.
+        if (!e || typeof e !== 'object' || !e.batch || !Array.isArray(e.batch.events)) continue;
+        if (now - e.createdAt > limits.maxAgeMs) {
+          await remove(e.batch);
+          onDrop(e, 'age');
+          continue;
+        }
+        known.set(keyOf(e.batch), e);
+        fresh.push(e);
+      }
+      await enforce();
+      return fresh.filter((e) => known.has(keyOf(e.batch))).sort((a, b) => a.createdAt - b.createdAt);
+    },
+    get persistent() {
+      return !!store;
+    },
+  };
+}
