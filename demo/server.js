@@ -15,7 +15,22 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
  */
 export async function startDemoServer(opts = {}) {
   const store = createStore({ ndjson: opts.ndjson });
-  const collect = createCollector({ onBatch: (batch, meta) => store.add(batch, meta) });
+  const collector = createCollector({ onBatch: (batch, meta) => store.add(batch, meta) });
+  /** Fault injection: the next `times` POSTs to /collect are answered with `status` (and Retry-After). */
+  let fault = { status: 0, times: 0, retryAfter: /** @type {string | undefined} */ (undefined), answered: 0 };
+  /** @param {{ status: number, times: number, retryAfter?: string }} f */
+  const setFault = (f) => (fault = { ...f, answered: 0 });
+  /** @type {typeof collector} */
+  const collect = Object.assign((req, res) => {
+    if (req.method === 'POST' && fault.times > 0) {
+      fault.times--;
+      fault.answered++;
+      req.resume();
+      res.writeHead(fault.status, { 'Content-Type': 'text/plain', ...(fault.retryAfter ? { 'Retry-After': fault.retryAfter } : {}) });
+      return res.end('injected fault');
+    }
+    return collector(req, res);
+  }, { stats: collector.stats });
   const sw = mount('/', join(root, 'dist'), { headers: { 'Service-Worker-Allowed': '/' } });
   const mounts = [
     // The service worker must be served from the root to control the whole site.
@@ -43,6 +58,12 @@ export async function startDemoServer(opts = {}) {
         res.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' });
         return res.end(JSON.stringify(list));
       }
+      if (url.pathname === '/api/fault' && req.method === 'POST') {
+        let body = '';
+        for await (const chunk of req) body += chunk;
+        setFault(JSON.parse(body || '{}'));
+        return res.writeHead(204).end();
+      }
       if (url.pathname === '/api/stats') {
         res.writeHead(200, { 'Content-Type': 'application/json' });
         return res.end(JSON.stringify({ store: store.stats(), collector: collect.stats() }));
@@ -66,6 +87,9 @@ export async function startDemoServer(opts = {}) {
     url: `http://${address.address}:${address.port}`,
     store,
     server,
+    setFault,
+    fault: () => fault,
+    collectorStats: () => collect.stats(),
     close: () => new Promise((resolve) => {
       store.close();
       server.closeAllConnections();

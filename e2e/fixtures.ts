@@ -7,6 +7,10 @@ import { startDemoServer } from '../demo/server.js';
 export interface Demo {
   url: string;
   store: { list(): Array<{ batch: Batch; meta: { contentType: string; bytes: number } }>; reset(): void };
+  /** The next `times` POSTs to /collect get `status` (and `Retry-After`). */
+  setFault(f: { status: number; times: number; retryAfter?: string }): void;
+  fault(): { status: number; times: number; answered: number };
+  collectorStats(): { accepted: number; duplicates: number; rejected: Record<string, number> };
   close(): Promise<void>;
 }
 

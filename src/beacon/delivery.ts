@@ -58,6 +58,8 @@ export function createDelivery(deps: DeliveryDeps): Delivery {
   const { transport, outbox, stats } = deps;
   const maxInFlight = deps.maxInFlight ?? 4;
   const inFlight = new Set<string>();
+  // Batches this page holds for a later retry: at page hide they go by the synchronous path too.
+  const parked = new Map<string, Batch>();
   const rejectedOnce = new Set<string>();
   let timer: ReturnType<typeof setTimeout> | undefined;
   let stopped = false;
@@ -75,6 +77,7 @@ export function createDelivery(deps: DeliveryDeps): Delivery {
   const attempt = async (entry: OutboxEntry): Promise<void> => {
     const key = keyOf(entry.batch);
     inFlight.add(key);
+    parked.delete(key);
     try {
       let outcome: Outcome;
       try {
@@ -98,6 +101,7 @@ export function createDelivery(deps: DeliveryDeps): Delivery {
         stats.retried++;
         entry.attempts++;
         entry.nextAt = Date.now() + backoffDelay(entry.attempts, deps.backoff ?? DEFAULT_BACKOFF, outcome.afterMs);
+        parked.set(key, entry.batch);
         await outbox.put(entry);
         schedule(entry.nextAt);
       }
@@ -149,7 +153,8 @@ export function createDelivery(deps: DeliveryDeps): Delivery {
       await attempt(entry);
     },
     unload(batch) {
-      const all = transport.drain();
+      const all = [...transport.drain(), ...parked.values()];
+      parked.clear();
       if (batch) all.push(batch);
       for (const b of all) {
         // The beacon's fate is unknown (sendBeacon only says it was queued): the journal keeps a copy for the next load.
