@@ -42,6 +42,7 @@ const config: RollupOptions[] = [
         'web-vitals/attribution': './pagepace.attribution.js',
         './remote': './pagepace.remote.js',
         './codec': './pagepace.codec.js',
+        '../beacon/formats/otlp': './pagepace.otlp.js',
       }),
       nodeResolve(),
       ts(),
@@ -50,7 +51,7 @@ const config: RollupOptions[] = [
   },
   {
     // The script tag's lazy chunks: self-contained ES modules loaded by import() from beside it.
-    input: { 'pagepace.remote': 'src/worker/remote.ts', 'pagepace.codec': 'src/worker/codec.ts' },
+    input: { 'pagepace.remote': 'src/worker/remote.ts', 'pagepace.codec': 'src/worker/codec.ts', 'pagepace.otlp': 'src/beacon/formats/otlp.ts' },
     plugins: [nodeResolve(), ts()],
     output: { dir: 'dist', format: 'es', entryFileNames: '[name].js', chunkFileNames: 'pagepace.[name]-[hash].js', plugins: [min()] },
   },

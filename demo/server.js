@@ -15,6 +15,8 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
  */
 export async function startDemoServer(opts = {}) {
   const store = createStore({ ndjson: opts.ndjson });
+  /** @type {unknown[]} OTLP requests received at /v1/metrics (bounded). */
+  const otlp = [];
   const collector = createCollector({ onBatch: (batch, meta) => store.add(batch, meta) });
   /** Fault injection: the next `times` POSTs to /collect are answered with `status` (and Retry-After). */
   let fault = { status: 0, times: 0, retryAfter: /** @type {string | undefined} */ (undefined), answered: 0 };
@@ -58,6 +60,19 @@ export async function startDemoServer(opts = {}) {
         res.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' });
         return res.end(JSON.stringify(list));
       }
+      // An OTLP/HTTP JSON receiver, so the otlp format can be seen working without an OpenTelemetry Collector.
+      if (url.pathname === '/v1/metrics' && req.method === 'POST') {
+        let body = '';
+        for await (const chunk of req) body += chunk;
+        otlp.push(JSON.parse(body));
+        if (otlp.length > 1000) otlp.shift();
+        res.writeHead(200, { 'Content-Type': 'application/json' });
+        return res.end('{}');
+      }
+      if (url.pathname === '/api/otlp') {
+        res.writeHead(200, { 'Content-Type': 'application/json' });
+        return res.end(JSON.stringify(otlp));
+      }
       if (url.pathname === '/api/fault' && req.method === 'POST') {
         let body = '';
         for await (const chunk of req) body += chunk;
@@ -88,6 +103,7 @@ export async function startDemoServer(opts = {}) {
     store,
     server,
     setFault,
+    otlp: () => otlp,
     fault: () => fault,
     collectorStats: () => collect.stats(),
     close: () => new Promise((resolve) => {

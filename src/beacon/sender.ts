@@ -67,7 +67,7 @@ export function createSender(cfg: ResolvedConfig, session: Session, page: () => 
   const encoder = cfg.transport
     ? undefined
     : createEncoder({
-      format: cfg.format === 'binary' ? 'binary' : 'json',
+      format: cfg.format,
       // Next to the script that loaded pagepace (rollup turns import.meta.url into the script's URL in the IIFE).
       workerUrl: cfg.worker === false ? false : cfg.worker.url ?? new URL('./pagepace.worker.js', import.meta.url).href,
       onError: (e) => guard.report('encoder', e),
@@ -111,9 +111,9 @@ export function createSender(cfg: ResolvedConfig, session: Session, page: () => 
         rejected: deliveryStats.rejected,
         batches: b.batches,
         bytes: {
-          binary: transportStats.bytes['application/vnd.pagepace+binary'] ?? 0,
-          json: transportStats.bytes['application/json'] ?? 0,
-          otlp: 0,
+          binary: transportStats.bytes.binary ?? 0,
+          json: transportStats.bytes.json ?? 0,
+          otlp: transportStats.bytes.otlp ?? 0,
         },
         beacons: transportStats.beacons,
         fetches: transportStats.fetches,

@@ -18,7 +18,7 @@ export const KEEPALIVE_LIMIT = 60_000;
 
 /** Counters a transport keeps. */
 export interface TransportStats {
-  /** Bytes of request bodies handed to the network, by media type. */
+  /** Bytes of request bodies handed to the network, by wire format. */
   bytes: Record<string, number>;
   /** Requests made, by mechanism. */
   beacons: number;
@@ -41,7 +41,7 @@ export function createHttpTransport(endpoint: string, encoder: Encoder, stats: T
   let keepaliveBytes = 0;
 
   const sizeOf = (enc: Encoded) => (typeof enc.body === 'string' ? new Blob([enc.body]).size : enc.body.byteLength);
-  const count = (enc: Encoded, size: number) => (stats.bytes[enc.type] = (stats.bytes[enc.type] ?? 0) + size);
+  const count = (enc: Encoded, size: number) => (stats.bytes[enc.format] = (stats.bytes[enc.format] ?? 0) + size);
 
   const post = async (enc: Encoded): Promise<Outcome> => {
     const size = sizeOf(enc);
@@ -76,6 +76,7 @@ export function createHttpTransport(endpoint: string, encoder: Encoder, stats: T
     },
     sendNow(batch) {
       const enc = encoder.encodeSync(batch);
+      if (!enc) return false;
       const size = sizeOf(enc);
       count(enc, size);
       if (sameOrigin && size <= KEEPALIVE_LIMIT && typeof navigator.sendBeacon === 'function') {

@@ -67,8 +67,7 @@ describe('createPagePace config', () => {
   it.each([
     [{ endpoint: '' }, 'endpoint', '""', /non-empty URL string/],
     [{ endpoint: 42 }, 'endpoint', '42', /non-empty URL string/],
-    [{ format: 'xml' }, 'format', '"xml"', /"json"/],
-    [{ format: 'otlp' }, 'format', '"otlp"', /not built yet/],
+    [{ format: 'xml' }, 'format', '"xml"', /"binary" or "json" or "otlp"/],
     [{ transport: 'fetch' }, 'transport', '"fetch"', /a function/],
     [{ sampleRate: 1.5 }, 'sampleRate', '1.5', /a number from 0 to 1/],
     [{ sampleRate: -0.1 }, 'sampleRate', '-0.1', /a number from 0 to 1/],

@@ -84,7 +84,7 @@ export interface PrivacyOptions {
 export interface PagePaceConfig {
   /** Where beacons go (absolute or relative URL). Without it and without `transport`, nothing is sent. */
   endpoint?: string;
-  /** Wire format. Default `binary` (docs/protocol.md); `otlp` is not built yet. */
+  /** Wire format: `binary` (default, docs/protocol.md), `json`, or `otlp` (OTLP/HTTP JSON metrics; point `endpoint` at `/v1/metrics`). */
   format?: Format;
   /** A custom function that sends batches to any other backend; used instead of `endpoint`. */
   transport?: TransportFn;
@@ -136,8 +136,7 @@ export interface ResolvedConfig {
   privacy: Required<PrivacyOptions>;
 }
 
-const FORMATS: readonly Format[] = ['binary', 'json'];
-const ALL_FORMATS: readonly Format[] = ['binary', 'json', 'otlp'];
+const FORMATS: readonly Format[] = ['binary', 'json', 'otlp'];
 
 type Obj = Record<string, unknown>;
 
@@ -195,11 +194,7 @@ const KEYS = [
 export function resolveConfig(input: PagePaceConfig | undefined): ResolvedConfig {
   const c = object('', input ?? {}, KEYS);
   const format = c.format === undefined ? 'binary' : (c.format as Format);
-  if (!FORMATS.includes(format)) {
-    fail('format', c.format, ALL_FORMATS.includes(format)
-      ? `${FORMATS.map((f) => `"${f}"`).join(' or ')} in this version (${JSON.stringify(format)} is not built yet)`
-      : FORMATS.map((f) => `"${f}"`).join(' or '));
-  }
+  if (!FORMATS.includes(format)) fail('format', c.format, FORMATS.map((f) => `"${f}"`).join(' or '));
   return {
     endpoint: c.endpoint === undefined ? undefined : str('endpoint', c.endpoint, 'a non-empty URL string such as "/collect"'),
     format,

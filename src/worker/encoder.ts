@@ -1,19 +1,24 @@
 import { encodeJson, JSON_TYPE } from '../beacon/formats/json';
 import type { Batch } from '../core/types';
+import { VERSION } from '../core/version';
 import type { RemoteEncoder } from './remote';
 
-/** An encoded request body and its media type. */
+/** An encoded request body, its media type and wire format. */
 export interface Encoded {
   body: Uint8Array | string;
   type: string;
+  format: 'binary' | 'json' | 'otlp';
 }
 
 /** Turns batches into request bodies. */
 export interface Encoder {
   /** Encodes off the main thread where it can. Never rejects for a well-formed batch. */
   encode(batch: Batch): Promise<Encoded>;
-  /** Encodes at once, on this thread, for page unload: binary if the codec is loaded, else JSON. */
-  encodeSync(batch: Batch): Encoded;
+  /**
+   * Encodes at once, on this thread, for page unload: binary if the codec is loaded, else JSON;
+   * OTLP if its module is loaded, else undefined (the batch then waits in the journal).
+   */
+  encodeSync(batch: Batch): Encoded | undefined;
   /** How the last binary batch was encoded: `worker`, `main-thread`, or undefined before the first. */
   readonly mode: 'worker' | 'main-thread' | undefined;
   /** Terminates the worker; resolves when it is gone. */
@@ -22,7 +27,7 @@ export interface Encoder {
 
 /** Options of {@link createEncoder}. */
 export interface EncoderOptions {
-  format: 'binary' | 'json';
+  format: 'binary' | 'json' | 'otlp';
   /** The worker script URL, or false to encode on the main thread (in idle time). */
   workerUrl: string | false;
   /** A worker that has not answered its first call by then is given up for the main thread. */
@@ -32,6 +37,7 @@ export interface EncoderOptions {
 
 const BINARY_TYPE = 'application/vnd.pagepace+binary';
 type Codec = typeof import('./codec');
+type Otlp = typeof import('../beacon/formats/otlp');
 
 /** Resolves in idle time, so main-thread encoding never competes with the page's own work. */
 const idle = () => new Promise<void>((r) => (typeof requestIdleCallback === 'function' ? requestIdleCallback(() => r(), { timeout: 1000 }) : setTimeout(r, 0)));
@@ -42,7 +48,12 @@ const idle = () => new Promise<void>((r) => (typeof requestIdleCallback === 'fun
  * codec is loaded as a chunk and run on the main thread in idle time.
  */
 export function createEncoder(opts: EncoderOptions): Encoder {
-  const json = (batch: Batch): Encoded => ({ body: encodeJson(batch), type: JSON_TYPE });
+  const json = (batch: Batch): Encoded => ({ body: encodeJson(batch), type: JSON_TYPE, format: 'json' });
+  let otlp: Otlp | undefined;
+  // Loaded at once, so the synchronous unload path has it too.
+  const otlpReady = opts.format === 'otlp' ? import('../beacon/formats/otlp').then((m) => (otlp = m)) : undefined;
+  otlpReady?.catch(opts.onError);
+  const otlpEncoded = (m: Otlp, batch: Batch): Encoded => ({ body: m.encodeOtlp(batch, VERSION), type: m.OTLP_TYPE, format: 'otlp' });
   let remote: Promise<RemoteEncoder | undefined> | undefined;
   let codec: Codec | undefined;
   let mode: Encoder['mode'];
@@ -55,7 +66,7 @@ export function createEncoder(opts: EncoderOptions): Encoder {
     codec ??= await import('./codec');
     await idle();
     mode = 'main-thread';
-    return { body: await codec.encodeBatch(batch), type: BINARY_TYPE };
+    return { body: await codec.encodeBatch(batch), type: BINARY_TYPE, format: 'binary' };
   };
 
   const viaWorker = async (r: RemoteEncoder, batch: Batch): Promise<Encoded | undefined> => {
@@ -66,7 +77,7 @@ export function createEncoder(opts: EncoderOptions): Encoder {
     try {
       const body = await (deadline ? Promise.race([r.encode(batch), deadline]) : r.encode(batch));
       if (body) (answered = true), (mode = 'worker');
-      return body && { body, type: BINARY_TYPE };
+      return body && { body, type: BINARY_TYPE, format: 'binary' };
     } finally {
       clearTimeout(timer);
     }
@@ -75,6 +86,7 @@ export function createEncoder(opts: EncoderOptions): Encoder {
   return {
     async encode(batch) {
       if (opts.format === 'json') return json(batch);
+      if (opts.format === 'otlp') return otlpEncoded(await otlpReady!, batch);
       if (opts.workerUrl !== false) {
         remote ??= startRemote(opts.workerUrl);
         const r = await remote;
@@ -92,7 +104,8 @@ export function createEncoder(opts: EncoderOptions): Encoder {
       }
     },
     encodeSync(batch) {
-      if (opts.format === 'binary' && codec) return { body: codec.encodeBatchSync(batch), type: BINARY_TYPE };
+      if (opts.format === 'otlp') return otlp && otlpEncoded(otlp, batch);
+      if (opts.format === 'binary' && codec) return { body: codec.encodeBatchSync(batch), type: BINARY_TYPE, format: 'binary' };
       return json(batch);
     },
     get mode() {

@@ -1,0 +1,64 @@
+// The shapes exchanged with dist/pagepace-sw.js. They mirror sw/config.ts and sw/stats.ts, which
+// cannot be imported from here (the worker is compiled apart, against the WebWorker lib).
+
+/** How a route answers a request. */
+export type SwStrategy = 'cache-first' | 'network-first' | 'stale-while-revalidate' | 'network-only';
+
+/** One route: tried in order before the built-in ones. */
+export interface SwRoute {
+  /** Tested against the full request URL (no fragment); a string is a RegExp source. */
+  pattern?: RegExp | string;
+  /** Request destinations to match (`script`, `style`, `image`, `font`, `document`, …). */
+  destination?: string | string[];
+  strategy: SwStrategy;
+  /** Cache-first: revalidate entries older than this. Stale-while-revalidate: refresh in the background past it (default 0). */
+  ttlMs?: number;
+  /** Network-first: answer from the cache when the network takes longer than this (default 3000). */
+  timeoutMs?: number;
+  /** Store what the default policy refuses (no-store, private, non-200). Opaque bodies are never stored. */
+  cacheAlways?: boolean;
+  /** Let a destination-only route match other origins too. */
+  crossOrigin?: boolean;
+}
+
+/** What the worker does, set at registration. Every key is optional. */
+export interface SwWorkerConfig {
+  routes?: SwRoute[];
+  /** Keep the built-in routes (same-origin scripts/styles/images/fonts cache-first, navigations network-first). Default true. */
+  defaults?: boolean;
+  /** Default TTL (ms) of cache-first entries before revalidation. Default 24 h. */
+  ttlMs?: number;
+  /** Default network-first timeout (ms). Default 3000. */
+  timeoutMs?: number;
+  /** L1 memory budget (bytes). Default 8 MiB. */
+  l1Bytes?: number;
+  /** L2 IndexedDB budget (bytes), kept below the origin's free quota too. Default 100 MiB. */
+  l2Bytes?: number;
+  /** Warmed on install; a new revision replaces the old copy, unlisted ones are removed on activate. */
+  precache?: Array<string | { url: string; revision: string }>;
+  /** Page shown to failed navigations with nothing cached (precached automatically). */
+  offlineUrl?: string;
+}
+
+/** Counters and latency of one tier. */
+export interface SwTierStats {
+  hits: number;
+  misses: number;
+  p50: number;
+  p95: number;
+}
+
+/** What the worker reports (`handle.stats()`). Counters restart when the browser restarts the worker (`since`). */
+export interface SwStats {
+  scriptURL: string;
+  since: number;
+  tiers: { l1: SwTierStats; l2: SwTierStats; network: SwTierStats };
+  l1: { bytes: number; entries: number; evictions: number; budget: number };
+  l2: { bytes: number; entries: number; evictions: number; budget: number; quotaErrors: number };
+  revalidations: number;
+  notModified: number;
+  refused: Record<string, number>;
+  offline: number;
+  errors: number;
+  problems: string[];
+}
