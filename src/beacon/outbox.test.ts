@@ -1,0 +1,44 @@
+import { describe, expect, it } from 'vitest';
+import type { Batch } from '../core/types';
+import { createOutbox } from './outbox';
+import type { OutboxEntry } from './outbox';
+
+const entry = (id: string, createdAt: number, bytes = 100): OutboxEntry => ({
+  batch: { v: 1, batchId: id, sessionId: 's', page: '/', sentAt: createdAt, events: [{ kind: 'custom', name: id, value: 1, ts: createdAt }] } as Batch,
+  bytes, createdAt, attempts: 0, nextAt: 0,
+});
+
+// Node has no IndexedDB: these run the outbox in its memory mode, which shares the bound logic
+// with the IndexedDB mode (proven in Chromium by e2e/delivery.spec.ts).
+describe('outbox bounds', () => {
+  it('drops the oldest batches past maxBytes, and says so', async () => {
+    const dropped: string[] = [];
+    const box = createOutbox({ maxBytes: 250, maxAgeMs: 1e12 }, (e, why) => dropped.push(`${e.batch.batchId}:${why}`), () => {});
+    expect(box.persistent).toBe(false);
+    const now = Date.now();
+    await box.put(entry('a', now - 30));
+    await box.put(entry('b', now - 20));
+    await box.put(entry('c', now - 10));
+    expect(dropped).toEqual(['a:bytes']);
+    expect((await box.all()).map((e) => e.batch.batchId)).toEqual(['b', 'c']);
+  });
+
+  it('drops batches older than maxAgeMs instead of sending them', async () => {
+    const dropped: string[] = [];
+    const box = createOutbox({ maxBytes: 1e9, maxAgeMs: 1000 }, (e, why) => dropped.push(`${e.batch.batchId}:${why}`), () => {});
+    await box.put(entry('old', Date.now() - 5000));
+    await box.put(entry('new', Date.now()));
+    expect((await box.all()).map((e) => e.batch.batchId)).toEqual(['new']);
+    expect(dropped).toEqual(['old:age']);
+  });
+
+  it('removes an acknowledged batch, and re-putting a retried one keeps a single entry', async () => {
+    const box = createOutbox({ maxBytes: 1e9, maxAgeMs: 1e12 }, () => {}, () => {});
+    const e = entry('x', Date.now());
+    await box.put(e);
+    await box.put({ ...e, attempts: 1 });
+    expect(await box.all()).toHaveLength(1);
+    await box.remove(e.batch);
+    expect(await box.all()).toHaveLength(0);
+  });
+});
