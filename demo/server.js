@@ -2,6 +2,7 @@ import { createServer } from 'node:http';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createCollector } from '../dist/collector.js';
+import { createField } from './field.js';
 import { mount } from './static.js';
 import { createStore } from './store.js';
 
@@ -17,7 +18,13 @@ export async function startDemoServer(opts = {}) {
   const store = createStore({ ndjson: opts.ndjson });
   /** @type {unknown[]} OTLP requests received at /v1/metrics (bounded). */
   const otlp = [];
-  const collector = createCollector({ onBatch: (batch, meta) => store.add(batch, meta) });
+  const field = createField();
+  const collector = createCollector({
+    onBatch: (batch, meta) => {
+      field.add(batch, meta);
+      return store.add(batch, meta);
+    },
+  });
   /** Fault injection: the next `times` POSTs to /collect are answered with `status` (and Retry-After). */
   let fault = { status: 0, times: 0, retryAfter: /** @type {string | undefined} */ (undefined), answered: 0 };
   /** @param {{ status: number, times: number, retryAfter?: string }} f */
@@ -38,6 +45,8 @@ export async function startDemoServer(opts = {}) {
     // The service worker must be served from the root to control the whole site.
     (req, res, url) => (url.pathname === '/pagepace-sw.js' ? sw(req, res, url) : false),
     mount('/dist/', join(root, 'dist')),
+    // Chart library served from the package, never a CDN.
+    mount('/vendor/uplot/', join(root, 'node_modules', 'uplot', 'dist')),
     mount('/', join(root, 'demo', 'pages')),
   ];
   if (opts.fixtures) {
@@ -52,7 +61,11 @@ export async function startDemoServer(opts = {}) {
     try {
       const url = new URL(req.url ?? '/', 'http://127.0.0.1');
       if (url.pathname === '/collect') return collect(req, res);
-      if (url.pathname === '/api/live') return store.subscribe(req, res);
+      if (url.pathname === '/api/live') return store.subscribe(req, res, field.snapshot);
+      if (url.pathname === '/api/summary') {
+        res.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' });
+        return res.end(JSON.stringify(field.snapshot()));
+      }
       if (url.pathname === '/api/batches') {
         if (req.method === 'DELETE') return store.reset(), res.writeHead(204).end();
         const session = url.searchParams.get('session');
@@ -103,6 +116,7 @@ export async function startDemoServer(opts = {}) {
     store,
     server,
     setFault,
+    field,
     otlp: () => otlp,
     fault: () => fault,
     collectorStats: () => collect.stats(),

@@ -12,6 +12,17 @@ export function createStore(opts = {}) {
   /** @type {Set<import('node:http').ServerResponse>} */
   const clients = new Set();
   let dropped = 0;
+  let dirty = false;
+  /** @type {(() => unknown) | undefined} */
+  let snapshotOf;
+  // Summaries go out at most once a second, however fast batches arrive: the dashboard stays responsive.
+  const ticker = setInterval(() => {
+    if (!dirty || !snapshotOf || !clients.size) return;
+    dirty = false;
+    const line = `event: summary\ndata: ${JSON.stringify(snapshotOf())}\n\n`;
+    for (const c of clients) c.write(line);
+  }, 1000);
+  ticker.unref();
 
   return {
     /** @param {import('../src/core/types').Batch} batch @param {Record<string, unknown>} meta */
@@ -19,6 +30,7 @@ export function createStore(opts = {}) {
       const entry = { batch, meta: { contentType: meta.contentType, bytes: meta.bytes, receivedAt: meta.receivedAt } };
       batches.push(entry);
       if (batches.length > maxBatches) (batches = batches.slice(-maxBatches)), dropped++;
+      dirty = true;
       const line = `data: ${JSON.stringify(entry)}\n\n`;
       for (const c of clients) c.write(line);
       if (opts.ndjson) return appendFile(opts.ndjson, JSON.stringify(entry) + '\n');
@@ -28,16 +40,23 @@ export function createStore(opts = {}) {
       batches = [];
     },
     stats: () => ({ batches: batches.length, dropped, clients: clients.size }),
-    /** Starts an SSE stream: first everything kept so far, then each batch as it arrives. */
-    /** @param {import('node:http').IncomingMessage} req @param {import('node:http').ServerResponse} res */
-    subscribe(req, res) {
+    /**
+     * Starts an SSE stream: the field summary, the latest 100 batches, then each batch as it
+     * arrives and a fresh summary at most once a second.
+     * @param {import('node:http').IncomingMessage} req @param {import('node:http').ServerResponse} res
+     * @param {() => unknown} [snapshot]
+     */
+    subscribe(req, res, snapshot) {
+      snapshotOf ??= snapshot;
       res.writeHead(200, { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-cache', Connection: 'keep-alive' });
       res.write(`retry: 1000\n\n`);
-      for (const entry of batches.slice(-500)) res.write(`data: ${JSON.stringify(entry)}\n\n`);
+      if (snapshot) res.write(`event: summary\ndata: ${JSON.stringify(snapshot())}\n\n`);
+      for (const entry of batches.slice(-100)) res.write(`data: ${JSON.stringify(entry)}\n\n`);
       clients.add(res);
       req.on('close', () => clients.delete(res));
     },
     close() {
+      clearInterval(ticker);
       for (const c of clients) c.end();
       clients.clear();
     },

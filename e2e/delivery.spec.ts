@@ -12,7 +12,7 @@ function counts(demo: Demo, session: string): Map<string, number> {
 const names = (loads: number[]) => loads.flatMap((n) => [0, 1, 2].map((i) => `load:${n}:${i}`));
 
 async function expectExactlyOnce(demo: Demo, session: string, expected: string[]) {
-  await waitForNames(demo, session, expected, 20_000);
+  await waitForNames(demo, session, expected, 30_000);
   const c = counts(demo, session);
   const twice = expected.filter((n) => c.get(n) !== 1);
   expect(twice, 'events delivered more than once').toEqual([]);

@@ -10,6 +10,8 @@ export interface Demo {
   /** The next `times` POSTs to /collect get `status` (and `Retry-After`). */
   setFault(f: { status: number; times: number; retryAfter?: string }): void;
   fault(): { status: number; times: number; answered: number };
+  /** The field view the dashboard shows. */
+  field: { snapshot(): unknown };
   /** OTLP/HTTP JSON requests received at /v1/metrics. */
   otlp(): any[];
   collectorStats(): { accepted: number; duplicates: number; rejected: Record<string, number> };

@@ -80,6 +80,20 @@ export function createPagePace(config?: PagePaceConfig): PagePace {
     void sender?.flush(true);
   };
 
+  // Once per hide (visibilitychange and pagehide both come): the counters travel with the last batch.
+  let statsSent = false;
+  const reportStats = () => {
+    if (statsSent || !sender) return;
+    statsSent = true;
+    const s = api.stats();
+    const attrs: Attrs = {};
+    for (const [k, v] of Object.entries(s)) {
+      if (typeof v === 'number') attrs[k] = v;
+      else if (v && typeof v === 'object') for (const [k2, v2] of Object.entries(v)) if (typeof v2 === 'number') attrs[`${k}.${k2}`] = v2;
+    }
+    record({ kind: 'pagepace', name: 'stats', value: s.sent, ts: Date.now(), attrs });
+  };
+
   /** The one entry of the pipeline: privacy → callbacks → beforeSend → batcher. */
   const record = (raw: PerfEvent): PerfEvent => {
     if (destroyed) return raw;
@@ -116,10 +130,14 @@ export function createPagePace(config?: PagePaceConfig): PagePace {
 
   const onVisibility = guard.wrap('lifecycle', () => {
     hidden = document.visibilityState === 'hidden';
-    if (hidden) flushHidden();
+    if (hidden) {
+      reportStats();
+      flushHidden();
+    } else statsSent = false;
   });
   const onPageHide = guard.wrap('lifecycle', () => {
     hidden = true;
+    reportStats();
     flushHidden();
   });
   document.addEventListener('visibilitychange', onVisibility);
@@ -131,7 +149,7 @@ export function createPagePace(config?: PagePaceConfig): PagePace {
 
   const now = () => performance.timeOrigin + performance.now();
 
-  return {
+  const api: PagePace = {
     mark(name) {
       metricName('mark(name)', name);
       const m = performance.mark(name);
@@ -179,4 +197,5 @@ export function createPagePace(config?: PagePaceConfig): PagePace {
       await sender?.destroy();
     },
   };
+  return api;
 }
