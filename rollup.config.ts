@@ -73,8 +73,9 @@ const config: RollupOptions[] = [
     output: { file: 'dist/pagepace.attribution.js', format: 'es', plugins: [min()] },
   },
   {
-    input: { collector: 'src/collector/index.ts' },
-    external: (id) => id.startsWith('node:') || isDep(id),
+    // Node entries: the collector and the Playwright kit.
+    input: { collector: 'src/collector/index.ts', playwright: 'src/testing/index.ts' },
+    external: (id) => id.startsWith('node:') || isDep(id) || id.startsWith('@playwright/'),
     plugins: [ts()],
     output: { dir: 'dist', format: 'es', sourcemap: true, chunkFileNames: 'chunks/[name]-[hash].js' },
   },
