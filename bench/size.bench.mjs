@@ -1,0 +1,65 @@
+// Bundle sizes, brotli: pagepace's files as built, and the à-la-carte stack of anchors built in
+// the same run from devDependencies with the same minifier settings.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { brotliCompressSync, constants } from 'node:zlib';
+import { build } from 'esbuild';
+
+const br = (buf) => brotliCompressSync(buf, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }).length;
+const kb = (n) => `${(n / 1024).toFixed(2)} KB`;
+
+/** Bundles `code` (an ES module importing what it measures) with esbuild, minified, and returns brotli bytes. */
+async function bundled(root, code, external = []) {
+  const r = await build({ stdin: { contents: code, resolveDir: root, loader: 'js' }, bundle: true, minify: true, format: 'esm', write: false, external, logLevel: 'silent' });
+  return br(r.outputFiles[0].contents);
+}
+
+export const name = 'size';
+
+export async function run({ root }) {
+  const file = (f) => br(readFileSync(join(root, 'dist', f)));
+  const lazy = ['./pagepace.attribution.js', './pagepace.remote.js', './pagepace.codec.js', './pagepace.otlp.js', './pagepace.lazy.js', './pagepace.prefetch.js'];
+  const pagepace = {
+    'script tag, eager (pagepace.iife.js)': file('pagepace.iife.js'),
+    'core npm import: createPagePace (eager)': await bundled(root, "export { createPagePace } from './dist/index.js';", ['web-vitals/attribution', './codec-*', './remote-*', './otlp-*', ...lazy]),
+    'lazy: encoding worker (pagepace.worker.js)': file('pagepace.worker.js'),
+    'lazy: worker client + comlink (pagepace.remote.js)': file('pagepace.remote.js'),
+    'lazy: main-thread codec fallback (pagepace.codec.js)': file('pagepace.codec.js'),
+    'lazy: OTLP encoder (pagepace.otlp.js)': file('pagepace.otlp.js'),
+    'lazy: attribution (pagepace.attribution.js)': file('pagepace.attribution.js'),
+  };
+  let sw = 0;
+  try {
+    sw = file('pagepace-sw.js');
+  } catch {}
+  const eager = pagepace['script tag, eager (pagepace.iife.js)'];
+  // What a page can load in all: the eager script and the lazy chunks a page uses with every feature on (not the
+  // attribution build, only fetched when asked for, nor the main-thread codec, only fetched when the worker fails).
+  const total = eager + pagepace['lazy: encoding worker (pagepace.worker.js)'] + pagepace['lazy: worker client + comlink (pagepace.remote.js)'];
+  const anchors = {
+    'web-vitals (onLCP, onINP, onCLS, onFCP, onTTFB)': await bundled(root, "export { onLCP, onINP, onCLS, onFCP, onTTFB } from 'web-vitals';"),
+    'quicklink (listen, prefetch)': await bundled(root, "export { listen, prefetch } from 'quicklink';"),
+    'vanilla-lazyload': await bundled(root, "export { default } from 'vanilla-lazyload';"),
+    'workbox-window (Workbox)': await bundled(root, "export { Workbox } from 'workbox-window';"),
+    'idb-keyval (get, set, del, entries, createStore)': await bundled(root, "export { get, set, del, entries, createStore } from 'idb-keyval';"),
+    'comlink (wrap, expose, transfer)': await bundled(root, "export { wrap, expose, transfer } from 'comlink';"),
+  };
+  const stack = await bundled(root, "export { onLCP, onINP, onCLS, onFCP, onTTFB } from 'web-vitals'; export { listen } from 'quicklink'; export { default as LazyLoad } from 'vanilla-lazyload'; export { Workbox } from 'workbox-window'; export { get, set } from 'idb-keyval'; export { wrap } from 'comlink';");
+  const core = pagepace['core npm import: createPagePace (eager)'];
+  const goals = [
+    [`eager client JavaScript with every feature on ≤ 8 KB`, eager <= 8 * 1024, kb(eager)],
+    [`everything including lazy chunks ≤ 14 KB (eager + worker + its client)`, total <= 14 * 1024, kb(total)],
+    [`core npm import ≤ 4.5 KB`, core <= 4.5 * 1024, kb(core)],
+  ];
+  const markdown = [
+    '| pagepace file | brotli |', '|---|---:|',
+    ...Object.entries(pagepace).map(([k, v]) => `| ${k} | ${kb(v)} |`),
+    ...(sw ? [`| service worker (pagepace-sw.js, its own script) | ${kb(sw)} |`] : []),
+    `| **eager + lazy chunks a page loads with every feature** | **${kb(total)}** |`,
+    '', '| anchor (built in this run, esbuild --minify) | brotli |', '|---|---:|',
+    ...Object.entries(anchors).map(([k, v]) => `| ${k} | ${kb(v)} |`),
+    `| **à-la-carte stack, one bundle** | **${kb(stack)}** |`,
+    '', ...goals.map(([g, ok, v]) => `- **${ok ? 'PASS' : 'MISS'}** ${g}: ${v}`),
+  ].join('\n');
+  return { markdown, json: { pagepace, sw, total, anchors, stack, goals } };
+}
