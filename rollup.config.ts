@@ -28,7 +28,7 @@ const config: RollupOptions[] = [
     // npm entries: ESM for bundlers; dependencies stay imports so the app's bundler dedupes them.
     input: {
       index: 'src/index.ts', vitals: 'src/vitals/index.ts', beacon: 'src/beacon/index.ts', protocol: 'src/protocol/index.ts',
-      'sw-client': 'src/sw-client/index.ts',
+      'sw-client': 'src/sw-client/index.ts', lazy: 'src/loading/lazy-entry.ts', prefetch: 'src/loading/prefetch-entry.ts',
     },
     external: isDep,
     plugins: [ts()],
@@ -43,6 +43,8 @@ const config: RollupOptions[] = [
         './remote': './pagepace.remote.js',
         './codec': './pagepace.codec.js',
         '../beacon/formats/otlp': './pagepace.otlp.js',
+        './loading/prefetch': './pagepace.prefetch.js',
+        './sw-client': './pagepace.sw-client.js',
       }),
       nodeResolve(),
       ts(),
@@ -51,8 +53,11 @@ const config: RollupOptions[] = [
   },
   {
     // The script tag's lazy chunks: self-contained ES modules loaded by import() from beside it.
-    input: { 'pagepace.remote': 'src/worker/remote.ts', 'pagepace.codec': 'src/worker/codec.ts', 'pagepace.otlp': 'src/beacon/formats/otlp.ts' },
-    plugins: [nodeResolve(), ts()],
+    input: {
+      'pagepace.remote': 'src/worker/remote.ts', 'pagepace.codec': 'src/worker/codec.ts', 'pagepace.otlp': 'src/beacon/formats/otlp.ts',
+      'pagepace.prefetch': 'src/loading/prefetch.ts', 'pagepace.sw-client': 'src/sw-client/index.ts',
+    },
+    plugins: [nodeResolve({ browser: true }), ts()],
     output: { dir: 'dist', format: 'es', entryFileNames: '[name].js', chunkFileNames: 'pagepace.[name]-[hash].js', plugins: [min()] },
   },
   {

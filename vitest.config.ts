@@ -4,7 +4,7 @@ import { defineConfig } from 'vitest/config';
 // anything that touches a browser API is proven in Chromium by e2e/.
 export default defineConfig({
   test: {
-    include: ['src/**/*.test.ts', 'demo/**/*.test.ts'],
+    include: ['src/**/*.test.ts', 'sw/**/*.test.ts', 'demo/**/*.test.ts'],
     environment: 'node',
     testTimeout: 30_000,
   },

@@ -127,7 +127,8 @@ test('destroy() leaves no listener, observer or timer behind, and the page as it
   const result = await page.evaluate(async () => {
     const live = (window as any).__live as () => { listeners: number; timers: number; observers: number };
     const before = live();
-    const pace = (window as any).PagePace.createPagePace({ endpoint: '/collect', vitals: false });
+    const pace = (window as any).PagePace.createPagePace({ endpoint: '/collect', vitals: false, lazy: false, prefetch: false });
+    await pace.flush(); // finishes start-up now rather than in idle time
     pace.track('pending', 1); // arms the batch timer
     const during = live();
     await pace.destroy();

@@ -1,13 +1,18 @@
-import { createSender } from './beacon/sender';
+import { createSender, MAX_QUEUE } from './beacon/sender';
 import type { SenderStats } from './beacon/sender';
 import { resolveConfig } from './core/config';
 import type { PagePaceConfig } from './core/config';
 import { PagePaceError } from './core/errors';
 import { createGuard } from './core/guard';
+import { whenIdleAfterLoad } from './core/idle';
 import { loadSession } from './core/ids';
 import { stripEventUrls, stripUrl } from './core/privacy';
 import type { Attrs, PerfEvent } from './core/types';
 import { finite, flatAttrs, metricName } from './core/validate';
+import { startLazy } from './loading/lazy';
+import type { ComponentLoader, LazyLoader, LazyStats } from './loading/lazy';
+import type { Prefetcher, PrefetchStats } from './loading/prefetch';
+import type { SwCounters, SwHandle } from './sw-client';
 import { observeVitals } from './vitals/webVitals';
 import { createSummary } from './vitals/summary';
 import type { Summary } from './vitals/summary';
@@ -29,6 +34,12 @@ export interface PagePaceStats extends SenderStats {
   errors: number;
   /** Whether this session was sampled in (only sampled sessions send). */
   sampled: boolean;
+  /** Lazy loading: elements loaded, eager (first viewport), deferred, never needed, errors, bytes not downloaded. */
+  lazy?: LazyStats;
+  /** Prefetching: prefetched, hits, hit rate, bytes and wasted bytes (session), preconnects. */
+  prefetch?: PrefetchStats;
+  /** Service worker tiers (latest snapshot), when `serviceWorker` is on. */
+  sw?: SwCounters;
 }
 
 /** A running pagepace instance. */
@@ -45,6 +56,12 @@ export interface PagePace {
   summary(): Summary;
   /** Counters of every part. */
   stats(): PagePaceStats;
+  /** Registers a loader for `[data-lazy-component="name"]` elements. */
+  registerComponent(name: string, loader: ComponentLoader): void;
+  /** Adds `<link rel="preconnect">` for origins the page will need soon. */
+  preconnect(origins: string[]): void;
+  /** The service worker handle (updates, tier stats, invalidation), once registered. */
+  serviceWorker(): SwHandle | undefined;
   /** Removes every listener, observer and timer pagepace added, then flushes. */
   destroy(): Promise<void>;
 }
@@ -71,19 +88,46 @@ export function createPagePace(config?: PagePaceConfig): PagePace {
   let unloadQueued = false;
 
   const page = () => (cfg.privacy.stripQuery ? stripUrl(location.href) : location.href);
-  const sender = session.sampled && (cfg.transport || cfg.endpoint)
-    ? createSender(cfg, session, page, guard, (e) => void record(e))
-    : undefined;
+  const sends = session.sampled && !!(cfg.transport || cfg.endpoint);
+  let sender: ReturnType<typeof createSender> | undefined;
+  // Until start-up, events wait here (bounded like the send queue; overflow is counted as dropped).
+  let early: PerfEvent[] | undefined = [];
+  let earlyDropped = 0;
+
+  /**
+   * Start-up runs in idle time after load, in two small steps (vitals, then the sending side), so
+   * it never delays the page's first paint. web-vitals reads buffered entries, so nothing is
+   * missed. A page hide, flush() or destroy() finishes it at once, synchronously.
+   */
+  let vitalsStarted = false;
+  const startVitals = () => {
+    if (vitalsStarted || destroyed || !cfg.vitals) return;
+    vitalsStarted = true;
+    observeVitals(cfg.vitals, guard.wrap('vitals', record)).catch((err) => guard.report('vitals', err));
+  };
+  const start = () => {
+    startVitals();
+    if (!early) return;
+    const waiting = early;
+    early = undefined;
+    if (sends) guard.run('start', () => (sender = createSender(cfg, session, page, guard, (e) => void record(e))));
+    for (const e of waiting) sender?.add(e);
+  };
+  let cancelStart = whenIdleAfterLoad(() => {
+    startVitals();
+    cancelStart = whenIdleAfterLoad(start);
+  });
 
   const flushHidden = () => {
     unloadQueued = false;
+    start();
     void sender?.flush(true);
   };
 
   // Once per hide (visibilitychange and pagehide both come): the counters travel with the last batch.
   let statsSent = false;
   const reportStats = () => {
-    if (statsSent || !sender) return;
+    if (statsSent || !sends) return;
     statsSent = true;
     const s = api.stats();
     const attrs: Attrs = {};
@@ -119,7 +163,8 @@ export function createPagePace(config?: PagePaceConfig): PagePace {
       }
       e = cfg.privacy.stripQuery ? stripEventUrls(out) : out;
     }
-    sender?.add(e);
+    if (early) early.length < MAX_QUEUE ? early.push(e) : earlyDropped++;
+    else sender?.add(e);
     // Anything recorded while the page is hidden (CLS and INP arrive then) may be the last chance.
     if (hidden && !unloadQueued) {
       unloadQueued = true;
@@ -143,9 +188,34 @@ export function createPagePace(config?: PagePaceConfig): PagePace {
   document.addEventListener('visibilitychange', onVisibility);
   addEventListener('pagehide', onPageHide);
 
-  if (cfg.vitals) {
-    observeVitals(cfg.vitals, guard.wrap('vitals', record)).catch((err) => guard.report('vitals', err));
+  // Lazy loading starts at once: whether an element is in the first viewport cannot wait.
+  const loadingDeps = { report: (e: PerfEvent) => void record(e), onError: guard.report, debug: cfg.debug };
+  const lazy: LazyLoader | undefined = cfg.lazy ? guard.run('lazy', () => startLazy(cfg.lazy as Exclude<typeof cfg.lazy, false>, loadingDeps)) : undefined;
+  // Prefetching only ever acts in idle time: its code is a chunk of its own.
+  let prefetch: Prefetcher | undefined;
+  if (cfg.prefetch) {
+    const opts = cfg.prefetch;
+    import('./loading/prefetch')
+      .then((m) => void (destroyed || (prefetch = guard.run('prefetch', () => m.startPrefetch(opts, loadingDeps)))))
+      .catch((e) => guard.report('prefetch', e));
   }
+  // The service worker client (workbox-window) is a chunk too; it registers after load.
+  let sw: SwHandle | undefined;
+  let swLatest: SwCounters | undefined;
+  let swTimer: ReturnType<typeof setInterval> | undefined;
+  if (cfg.serviceWorker) {
+    const o = cfg.serviceWorker;
+    import('./sw-client')
+      .then((m) => {
+        if (destroyed) return;
+        sw = m.registerServiceWorker({ url: o.url, ...(o.scope ? { scope: o.scope } : {}), ...(o.config ? { config: o.config } : {}), onError: (e) => guard.report('serviceWorker', e) });
+        const poll = () => void sw?.stats().then((st) => void (st && (swLatest = m.swCounters(st))), (e) => guard.report('serviceWorker', e));
+        void sw.ready.then(poll);
+        swTimer = setInterval(poll, 10_000);
+      })
+      .catch((e) => guard.report('serviceWorker', e));
+  }
+
 
   const now = () => performance.timeOrigin + performance.now();
 
@@ -178,18 +248,35 @@ export function createPagePace(config?: PagePaceConfig): PagePace {
       return record({ kind: 'custom', name, value, ts: now(), ...(a ? { attrs: a } : {}) });
     },
     async flush() {
+      start();
       await sender?.flush(hidden);
     },
     summary: () => summary.summary(),
+    registerComponent: (name, loader) => lazy?.registerComponent(name, loader),
+    preconnect: (origins) => prefetch?.preconnect(origins),
+    serviceWorker: () => sw,
     stats() {
       const empty: SenderStats = {
         queued: 0, sent: 0, dropped: 0, retried: 0, rejected: 0, batches: 0, bytes: { binary: 0, json: 0, otlp: 0 },
         beacons: 0, fetches: 0, encoder: undefined, outbox: undefined,
       };
-      return { ...(sender?.stats() ?? empty), filtered, errors: guard.errors, sampled: session.sampled };
+      const s = sender?.stats() ?? empty;
+      const lz = lazy?.stats();
+      const pf = prefetch?.stats();
+      return {
+        ...s, dropped: s.dropped + earlyDropped, filtered, errors: guard.errors, sampled: session.sampled,
+        ...(lz ? { lazy: lz } : {}), ...(pf ? { prefetch: pf } : {}), ...(swLatest ? { sw: swLatest } : {}),
+      };
     },
     async destroy() {
       if (destroyed) return;
+      cancelStart();
+      clearInterval(swTimer);
+      sw?.destroy();
+      lazy?.destroy();
+      prefetch?.destroy();
+      vitalsStarted = true; // never start web-vitals only to stop it
+      start(); // events recorded so far still go out
       document.removeEventListener('visibilitychange', onVisibility);
       removeEventListener('pagehide', onPageHide);
       destroyed = true;

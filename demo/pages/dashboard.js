@@ -87,10 +87,11 @@ function renderParts(s) {
     ['bytes on the wire: binary', `${kb(s.bytes.binary)} in ${s.batchesByFormat.binary} batches`],
     ['bytes on the wire: JSON', `${kb(s.bytes.json)} in ${s.batchesByFormat.json} batches`],
     ['events sent / dropped / retried', `${sum.sent ?? 0} / ${sum.dropped ?? 0} / ${sum.retried ?? 0}`],
-    ['cache hit rate L1 (memory)', rate('sw.l1.hits', 'sw.l1.misses')],
-    ['cache hit rate L2 (IndexedDB)', rate('sw.l2.hits', 'sw.l2.misses')],
-    ['lazy: loaded / deferred', `${sum['lazy.loaded'] ?? 0} / ${sum['lazy.deferred'] ?? 0}`],
-    ['prefetch: prefetched / used', `${sum['prefetch.prefetched'] ?? 0} / ${sum['prefetch.used'] ?? 0}`],
+    ['cache hit rate L1 (memory)', rate('sw.l1Hits', 'sw.l1Misses')],
+    ['cache hit rate L2 (IndexedDB)', rate('sw.l2Hits', 'sw.l2Misses')],
+    ['lazy: loaded / deferred / never needed', `${sum['lazy.loaded'] ?? 0} / ${sum['lazy.deferred'] ?? 0} / ${sum['lazy.neverNeeded'] ?? 0}`],
+    ['lazy: bytes not downloaded', kb(sum['lazy.bytesSaved'] ?? 0)],
+    ['prefetch: prefetched / used', `${sum['prefetch.prefetched'] ?? 0} / ${sum['prefetch.hits'] ?? 0}`],
   ];
   $('parts').innerHTML = rows.map(([k, v]) => `<dt>${k}</dt><dd data-part="${esc(k)}">${v}</dd>`).join('');
 }

@@ -1,6 +1,7 @@
 import type { ResolvedConfig } from '../core/config';
 import type { Guard } from '../core/guard';
 import type { Session } from '../core/ids';
+import { whenIdleAfterLoad } from '../core/idle';
 import type { PerfEvent } from '../core/types';
 import { createEncoder } from '../worker/encoder';
 import { createBatcher } from './batcher';
@@ -35,26 +36,6 @@ export interface Sender {
   flush(unloading: boolean): Promise<void>;
   stats(): SenderStats;
   destroy(): Promise<void>;
-}
-
-/** Idle time after load, so replaying earlier pages' batches never competes with this page's start. */
-function afterLoad(fn: () => void): () => void {
-  let cancel = () => {};
-  const go = () => {
-    if (typeof requestIdleCallback === 'function') {
-      const id = requestIdleCallback(fn, { timeout: 2000 });
-      cancel = () => cancelIdleCallback(id);
-    } else {
-      const id = setTimeout(fn, 0);
-      cancel = () => clearTimeout(id);
-    }
-  };
-  if (document.readyState === 'complete') go();
-  else {
-    addEventListener('load', go, { once: true });
-    cancel = () => removeEventListener('load', go);
-  }
-  return () => cancel();
 }
 
 /**
@@ -96,7 +77,7 @@ export function createSender(cfg: ResolvedConfig, session: Session, page: () => 
 
   const replay = () => void delivery.replay();
   addEventListener('online', replay);
-  const cancelStartReplay = afterLoad(replay);
+  const cancelStartReplay = whenIdleAfterLoad(replay, 2000);
 
   return {
     add: (e) => batcher!.add(e),

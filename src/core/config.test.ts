@@ -29,14 +29,15 @@ describe('createPagePace config', () => {
     expect(c.vitals).toEqual({ attribution: false, reportAllChanges: false });
     expect(c.privacy.stripQuery).toBe(true);
     expect(c.serviceWorker).toBe(false);
-    expect(c.lazy).toEqual({ rootMargin: '200px', threshold: 0 });
+    expect(c.lazy).toEqual({}); // lazy loading's own defaults apply (rootMargin 200px, threshold 0)
+    expect(c.prefetch).toEqual({});
   });
 
   it('accepts every documented key', () => {
     const c = resolveConfig({
       endpoint: '/collect', format: 'json', transport: () => true, sampleRate: 0.5, debug: true,
       vitals: { attribution: true, reportAllChanges: true }, lazy: { rootMargin: '100px', threshold: 0.5 },
-      prefetch: { hoverDelayMs: 100, ignore: [/admin/] }, serviceWorker: { url: '/sw.js', scope: '/' },
+      prefetch: { hoverDelayMs: 100, ignore: [/admin/], origins: ['https://cdn.example.com'], predictTop: 3 }, serviceWorker: { url: '/sw.js', scope: '/' },
       worker: { url: '/w.js' }, batch: { maxEvents: 10, maxBytes: 2048, maxDelayMs: 0 }, budgets: { LCP: 2500 },
       onMetric: () => {}, onBudgetExceeded: () => {}, beforeSend: (e) => e, privacy: { stripQuery: false },
     });
@@ -81,6 +82,15 @@ describe('createPagePace config', () => {
     [{ lazy: { threshold: 2 } }, 'lazy.threshold', '2', /from 0 to 1/],
     [{ prefetch: { hoverDelayMs: 1.5 } }, 'prefetch.hoverDelayMs', '1.5', /an integer from 0 to 5000/],
     [{ prefetch: { ignore: ['logout'] } }, 'prefetch.ignore', 'an array', /RegExp/],
+    [{ prefetch: { origins: ['cdn.example.com'] } }, 'prefetch.origins', 'an array', /origins such as/],
+    [{ prefetch: { predictThreshold: 1.5 } }, 'prefetch.predictThreshold', '1.5', /from 0 to 1/],
+    [{ prefetch: { predictTop: 0 } }, 'prefetch.predictTop', '0', /an integer from 1 to 10/],
+    [{ prefetch: { concurrency: 99 } }, 'prefetch.concurrency', '99', /an integer from 1 to 16/],
+    [{ prefetch: { maxPrefetches: -1 } }, 'prefetch.maxPrefetches', '-1', /an integer from 0 to 1000/],
+    [{ prefetch: { prerender: 'yes' } }, 'prefetch.prerender', '"yes"', /true or false/],
+    [{ lazy: { fadeMs: 0.5 } }, 'lazy.fadeMs', '0.5', /an integer from 0 to 10000/],
+    [{ lazy: { components: { chart: 'chart.js' } } }, 'lazy.components.chart', '"chart.js"', /a function/],
+    [{ lazy: { onLoad: 1 } }, 'lazy.onLoad', '1', /a function/],
     [{ serviceWorker: true }, 'serviceWorker', 'true', /an object/],
     [{ serviceWorker: {} }, 'serviceWorker.url', 'undefined', /pagepace-sw\.js/],
     [{ serviceWorker: { url: '/sw.js', scope: 3 } }, 'serviceWorker.scope', '3', /scope path/],

@@ -1,4 +1,7 @@
 import { fail } from './errors';
+import type { LazyStartOptions } from '../loading/lazy';
+import type { SwWorkerConfig } from '../sw-client/types';
+import type { PrefetchStartOptions } from '../loading/prefetch';
 import type { Batch, PerfEvent } from './types';
 
 /** Wire format of the beacons. */
@@ -22,28 +25,20 @@ export interface VitalsOptions {
   reportAllChanges?: boolean;
 }
 
-/** Options of lazy loading (see the lazy-loading issue; accepted and validated today). */
-export interface LazyOptions {
-  /** How far outside the viewport elements start loading, CSS margin syntax. Default `200px`. */
-  rootMargin?: string;
-  /** IntersectionObserver threshold, 0 to 1. */
-  threshold?: number;
-}
+/** Options of lazy loading: see `LazyStartOptions` in `pagepace/lazy`. */
+export type LazyOptions = LazyStartOptions;
 
-/** Options of prefetching (see the prefetch issue; accepted and validated today). */
-export interface PrefetchOptions {
-  /** Hover-intent delay in ms. Default 65. */
-  hoverDelayMs?: number;
-  /** URLs never prefetched. */
-  ignore?: RegExp[];
-}
+/** Options of prefetching: see `PrefetchStartOptions` in `pagepace/prefetch`. */
+export type PrefetchOptions = PrefetchStartOptions;
 
-/** Where the service worker lives. */
+/** Where the service worker lives, and how it caches. */
 export interface ServiceWorkerOptions {
   /** URL of `pagepace-sw.js`, served from the site's root. */
   url: string;
   /** Registration scope. */
   scope?: string;
+  /** Routes, TTLs, byte budgets, precache list and offline page (see `pagepace/sw-client` and sw/README.md). */
+  config?: SwWorkerConfig;
 }
 
 /** Where the encoding worker lives. */
@@ -150,13 +145,13 @@ function object(path: string, v: unknown, keys: readonly string[]): Obj {
   return v;
 }
 
-function bool(path: string, v: unknown, dflt: boolean): boolean {
+function bool<D extends boolean | undefined>(path: string, v: unknown, dflt: D): boolean | D {
   if (v === undefined) return dflt;
   if (typeof v !== 'boolean') fail(path, v, 'true or false');
   return v;
 }
 
-function num(path: string, v: unknown, min: number, max: number, dflt: number, int = false): number {
+function num<D extends number | undefined>(path: string, v: unknown, min: number, max: number, dflt: D, int = false): number | D {
   if (v === undefined) return dflt;
   if (typeof v !== 'number' || !Number.isFinite(v) || v < min || v > max || (int && !Number.isInteger(v))) {
     fail(path, v, `${int ? 'an integer' : 'a number'} from ${min} to ${max}`);
@@ -172,6 +167,12 @@ function str(path: string, v: unknown, what = 'a non-empty string'): string {
 function fn<T>(path: string, v: unknown): T | undefined {
   if (v !== undefined && typeof v !== 'function') fail(path, v, 'a function');
   return v as T | undefined;
+}
+
+/** Drops keys left undefined, so a module's own defaults apply to what the user did not set. */
+function given<T extends object>(o: T): T {
+  for (const k of Object.keys(o) as (keyof T)[]) if (o[k] === undefined) delete o[k];
+  return o;
 }
 
 /** `boolean | {…}` feature switches: undefined → default on with no options. */
@@ -205,24 +206,48 @@ export function resolveConfig(input: PagePaceConfig | undefined): ResolvedConfig
       attribution: bool('vitals.attribution', o.attribution, false),
       reportAllChanges: bool('vitals.reportAllChanges', o.reportAllChanges, false),
     })),
-    lazy: feature('lazy', c.lazy, ['rootMargin', 'threshold'], (o) => ({
-      rootMargin: o.rootMargin === undefined ? '200px' : str('lazy.rootMargin', o.rootMargin, 'a CSS margin such as "200px"'),
-      threshold: num('lazy.threshold', o.threshold, 0, 1, 0),
+    lazy: feature('lazy', c.lazy, ['rootMargin', 'threshold', 'fadeMs', 'rememberLcp', 'components', 'onLoad', 'onError'], (o) => given({
+      rootMargin: o.rootMargin === undefined ? undefined : str('lazy.rootMargin', o.rootMargin, 'a CSS margin such as "200px"'),
+      threshold: num('lazy.threshold', o.threshold, 0, 1, undefined),
+      fadeMs: num('lazy.fadeMs', o.fadeMs, 0, 10_000, undefined, true),
+      rememberLcp: bool('lazy.rememberLcp', o.rememberLcp, undefined),
+      components: o.components === undefined ? undefined : (() => {
+        if (!isObj(o.components)) fail('lazy.components', o.components, 'an object mapping component names to loaders, e.g. { chart: () => import("./chart.js") }');
+        for (const [k, v] of Object.entries(o.components)) fn(`lazy.components.${k}`, v);
+        return o.components as LazyStartOptions['components'];
+      })(),
+      onLoad: fn<LazyStartOptions['onLoad']>('lazy.onLoad', o.onLoad),
+      onError: fn<LazyStartOptions['onError']>('lazy.onError', o.onError),
     })),
-    prefetch: feature('prefetch', c.prefetch, ['hoverDelayMs', 'ignore'], (o) => {
-      if (o.ignore !== undefined && (!Array.isArray(o.ignore) || !o.ignore.every((r) => r instanceof RegExp))) {
-        fail('prefetch.ignore', o.ignore, 'an array of RegExp');
+    prefetch: feature('prefetch', c.prefetch, ['hoverDelayMs', 'ignore', 'origins', 'viewport', 'intent', 'predict', 'predictThreshold', 'predictTop', 'prerender', 'concurrency', 'maxPrefetches', 'maxBytes', 'preconnect'], (o) => {
+      if (o.ignore !== undefined && (!Array.isArray(o.ignore) || !o.ignore.every((r) => r instanceof RegExp))) fail('prefetch.ignore', o.ignore, 'an array of RegExp');
+      if (o.origins !== undefined && (!Array.isArray(o.origins) || !o.origins.every((x) => typeof x === 'string' && /^https?:\/\/[^/]+$/.test(x)))) {
+        fail('prefetch.origins', o.origins, 'an array of origins such as ["https://cdn.example.com"]');
       }
-      return {
-        hoverDelayMs: num('prefetch.hoverDelayMs', o.hoverDelayMs, 0, 5000, 65, true),
-        ignore: (o.ignore as RegExp[] | undefined) ?? [/log-?out|sign-?out/i],
-      };
+      return given({
+        hoverDelayMs: num('prefetch.hoverDelayMs', o.hoverDelayMs, 0, 5000, undefined, true),
+        ignore: o.ignore as RegExp[] | undefined,
+        origins: o.origins as string[] | undefined,
+        viewport: bool('prefetch.viewport', o.viewport, undefined),
+        intent: bool('prefetch.intent', o.intent, undefined),
+        predict: bool('prefetch.predict', o.predict, undefined),
+        predictThreshold: num('prefetch.predictThreshold', o.predictThreshold, 0, 1, undefined),
+        predictTop: num('prefetch.predictTop', o.predictTop, 1, 10, undefined, true),
+        prerender: bool('prefetch.prerender', o.prerender, undefined),
+        concurrency: num('prefetch.concurrency', o.concurrency, 1, 16, undefined, true),
+        maxPrefetches: num('prefetch.maxPrefetches', o.maxPrefetches, 0, 1000, undefined, true),
+        maxBytes: num('prefetch.maxBytes', o.maxBytes, 0, 1e9, undefined),
+        preconnect: bool('prefetch.preconnect', o.preconnect, undefined),
+      });
     }),
     serviceWorker: c.serviceWorker === undefined || c.serviceWorker === false ? false : (() => {
-      const o = object('serviceWorker', c.serviceWorker, ['url', 'scope']);
+      const o = object('serviceWorker', c.serviceWorker, ['url', 'scope', 'config']);
+      if (o.config !== undefined && !isObj(o.config)) fail('serviceWorker.config', o.config, 'an object of routes, TTLs and budgets (see sw/README.md)');
       return {
         url: str('serviceWorker.url', o.url, 'the URL of pagepace-sw.js, e.g. "/pagepace-sw.js"'),
         ...(o.scope === undefined ? {} : { scope: str('serviceWorker.scope', o.scope, 'a scope path such as "/"') }),
+        // The worker checks its config field by field and reports what it drops in stats().problems.
+        ...(o.config === undefined ? {} : { config: o.config as SwWorkerConfig }),
       };
     })(),
     worker: feature('worker', c.worker, ['url'], (o) => (o.url === undefined ? {} : { url: str('worker.url', o.url, 'the URL of pagepace.worker.js') })),

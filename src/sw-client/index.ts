@@ -7,7 +7,8 @@ import { swScriptUrl } from './url';
 
 export type { SwRoute, SwStats, SwStrategy, SwTierStats, SwWorkerConfig } from './types';
 export { swScriptUrl } from './url';
-export { swStatsEvents } from './events';
+export { swCounters, swStatsEvents } from './events';
+export type { SwCounters } from './events';
 
 /** Options of `registerServiceWorker`. */
 export interface RegisterOptions {

@@ -1,0 +1,42 @@
+import { lazyKey } from './lazyElements';
+import { bound, load, save, touch } from './store';
+import { pageKey } from './types';
+
+/**
+ * Whether an element shows in the viewport now. Zero-size elements do not count: a hidden
+ * element or an image without dimensions sits at 0,0 and would otherwise always "show".
+ */
+export function inViewport(el: Element): boolean {
+  const r = el.getBoundingClientRect();
+  return r.width * r.height > 0 && r.bottom > 0 && r.right > 0 && r.top < innerHeight && r.left < innerWidth;
+}
+
+const KEY = 'lcp';
+
+/** The lazy URL that was this page's LCP element on an earlier visit, if any. */
+export const rememberedLcp = (): Promise<string | undefined> => load<Record<string, string>>(KEY).then((m) => m?.[pageKey()]);
+
+/**
+ * Watches the page's LCP candidates and remembers, per page path, the lazy URL of the last
+ * one that is one of `ours` (web-vitals attributes LCP to this same element: the last
+ * `largest-contentful-paint` entry). Returns a disconnecter.
+ */
+export function rememberLcp(ours: (el: Element) => boolean): () => void {
+  let last: string | null | undefined;
+  const po = new PerformanceObserver((list) => {
+    const el = (list.getEntries().at(-1) as { element?: Element | null } | undefined)?.element;
+    const key = el && ours(el) ? lazyKey(el) : null;
+    if (!key || key == last) return;
+    last = key;
+    void load<Record<string, string>>(KEY).then((m = {}) => {
+      touch(m, pageKey(), key);
+      return save(KEY, bound(m, 50));
+    });
+  });
+  try {
+    po.observe({ type: 'largest-contentful-paint', buffered: true });
+  } catch {
+    // No LCP in this browser: nothing to remember.
+  }
+  return () => po.disconnect();
+}

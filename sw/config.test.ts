@@ -1,0 +1,53 @@
+import { describe, expect, it } from 'vitest';
+import { DEFAULTS, parseConfig } from './config';
+
+const BASE = 'https://app.test/pagepace-sw.js';
+const parse = (x: unknown) => parseConfig(typeof x === 'string' ? x : JSON.stringify(x), BASE);
+
+describe('worker config', () => {
+  it('no config means the defaults and no problems', () => {
+    expect(parseConfig(null, BASE)).toEqual({ config: { ...DEFAULTS }, problems: [] });
+  });
+
+  it('reads every key, making URLs absolute', () => {
+    const { config, problems } = parse({
+      ttlMs: 1000, timeoutMs: 200, l1Bytes: 1024, l2Bytes: 4096, defaults: false, offlineUrl: '/offline.html',
+      precache: ['/a.js', { url: 'b.css#x', revision: '2' }],
+      routes: [{ pattern: 'x', flags: 'i', destination: 'image', strategy: 'cache-first', ttlMs: 5, timeoutMs: 6, cacheAlways: true }],
+    });
+    expect(problems).toEqual([]);
+    expect(config).toEqual({
+      ttlMs: 1000, timeoutMs: 200, l1Bytes: 1024, l2Bytes: 4096, defaults: false, offlineUrl: 'https://app.test/offline.html',
+      precache: [{ url: 'https://app.test/a.js', revision: '' }, { url: 'https://app.test/b.css', revision: '2' }],
+      routes: [{ pattern: 'x', flags: 'i', destination: ['image'], strategy: 'cache-first', ttlMs: 5, timeoutMs: 6, cacheAlways: true }],
+    });
+  });
+
+  it('never throws: bad parts are dropped and reported, good parts kept', () => {
+    const { config, problems } = parse({
+      ttlMs: -1, l1Bytes: 'big', defaults: 1, extra: true,
+      routes: [{ pattern: '(', strategy: 'cache-first' }, { strategy: 'fastest' }, { strategy: 'network-only' }, 'x', { destination: 'image', strategy: 'cache-first' }],
+      precache: [{ url: '/ok.js', revision: 3 }, '/fine.js'],
+    });
+    expect(config.ttlMs).toBe(DEFAULTS.ttlMs);
+    expect(config.l1Bytes).toBe(DEFAULTS.l1Bytes);
+    expect(config.routes).toEqual([{ destination: ['image'], strategy: 'cache-first' }]);
+    expect(config.precache).toEqual([{ url: 'https://app.test/fine.js', revision: '' }]);
+    expect(problems).toEqual([
+      'ttlMs must be a number from 0 to 315360000000',
+      'l1Bytes must be a number from 0 to 2147483648',
+      'defaults must be a boolean',
+      'routes[0].pattern must be a valid RegExp source',
+      'routes[1].strategy must be one of cache-first, network-first, stale-while-revalidate, network-only',
+      'routes[2] needs a pattern or a destination',
+      'routes[3] must be an object',
+      'precache[0] must be a URL or { url, revision }',
+      'unknown key extra',
+    ]);
+  });
+
+  it('malformed JSON or a non-object falls back to the defaults', () => {
+    expect(parse('{nope')).toEqual({ config: { ...DEFAULTS }, problems: ['config is not valid JSON'] });
+    expect(parse([1])).toEqual({ config: { ...DEFAULTS }, problems: ['config must be an object'] });
+  });
+});

@@ -1,0 +1,52 @@
+import { toEntry } from '../entry';
+import { refusal } from '../policy';
+import type { Decision } from '../router';
+import type { Counters } from '../stats';
+import type { TieredCache } from '../tiers';
+import { fetchCounted } from '../network';
+
+/** What a strategy works with for one request. */
+export interface StrategyContext {
+  cache: TieredCache;
+  counters: Counters;
+  /** Keeps the worker alive for background work (storing, revalidating). */
+  waitUntil(p: Promise<unknown>): void;
+  /** A navigation preload response, when the browser made one. */
+  preload: Promise<Response | undefined> | undefined;
+  /** The page shown to a navigation that failed with nothing cached. */
+  offline(): Promise<Response>;
+  /** The worker's origin. */
+  origin: string;
+  now(): number;
+}
+
+/** A strategy answers one request. It may reject: the caller then falls back to the network. */
+export type Strategy = (request: Request, d: Decision, ctx: StrategyContext) => Promise<Response>;
+
+/**
+ * Stores a copy of a network response in the background when the policy (or the route) allows, and
+ * returns the response untouched so the page streams it while the copy is read.
+ */
+export function keep(res: Response, d: Decision, ctx: StrategyContext): Response {
+  // An opaque body cannot be read, whatever a route says.
+  const why = res.type === 'opaque' || res.type === 'opaqueredirect' ? 'opaque' : d.cacheAlways ? undefined : refusal({
+    status: res.status, type: res.type, header: (n) => res.headers.get(n),
+  });
+  if (why) {
+    ctx.counters.refused(why);
+    return res;
+  }
+  const copy = res.clone();
+  ctx.waitUntil(toEntry(copy, d.key.replace(/#.*$/, ''), ctx.now(), d.pinned).then((e) => ctx.cache.store(d.key, e)).catch(() => ctx.counters.error()));
+  return res;
+}
+
+/** The network answer (the navigation preload when there is one), stored when allowed. */
+export async function fromNetwork(request: Request, d: Decision, ctx: StrategyContext): Promise<Response> {
+  const preloaded = d.navigate && ctx.preload ? await ctx.preload.catch(() => undefined) : undefined;
+  const res = preloaded ?? (await fetchCounted(request, ctx.counters));
+  return keep(res, d, ctx);
+}
+
+/** Same origin as the worker (conditional requests are only sent there). */
+export const sameOrigin = (request: Request, ctx: StrategyContext) => request.url.startsWith(`${ctx.origin}/`);

@@ -1,0 +1,68 @@
+import type { Entry } from '../entry';
+import type { Counters } from '../stats';
+import type { IdbTier } from './idb';
+import type { Lru } from './memory';
+
+/** L1 and L2 seen as one cache, with per-tier stats. */
+export interface TieredCache {
+  /** L1, then L2 (promoting what it finds to L1). Never throws: a failure is a miss. */
+  lookup(key: string): Promise<Entry | undefined>;
+  /** Into L1 at once, into L2 when the returned promise settles (hand it to `waitUntil`). */
+  store(key: string, entry: Entry): Promise<void>;
+  /** A 304 confirmed the entry: restart its age in both tiers. */
+  refresh(key: string, entry: Entry): Promise<void>;
+  /** Deletes the keys passing `test` from both tiers; returns how many distinct keys went. */
+  invalidate(test: (key: string) => boolean): Promise<number>;
+  clear(tier: 'l1' | 'l2' | 'all'): Promise<void>;
+  l1: Lru<Entry>;
+  l2: IdbTier;
+}
+
+/** Joins the tiers. `now` is injectable so expiry can be reasoned about in one place. */
+export function createTieredCache(l1: Lru<Entry>, l2: IdbTier, counters: Counters, now = () => Date.now()): TieredCache {
+  const l1Put = (key: string, e: Entry) => l1.set(key, e, e.meta.size);
+  return {
+    l1,
+    l2,
+    async lookup(key) {
+      const t0 = performance.now();
+      const hot = l1.get(key);
+      if (hot) {
+        counters.hit('l1', performance.now() - t0);
+        hot.meta.lastAccess = now();
+        return hot;
+      }
+      counters.miss('l1');
+      const t1 = performance.now();
+      const cold = await l2.get(key);
+      if (!cold) {
+        counters.miss('l2');
+        return undefined;
+      }
+      counters.hit('l2', performance.now() - t1);
+      l1Put(key, cold);
+      void l2.touch(key, cold.meta, now());
+      return cold;
+    },
+    async store(key, entry) {
+      l1Put(key, entry);
+      await l2.put(key, entry);
+    },
+    async refresh(key, entry) {
+      if (!l1.has(key)) l1Put(key, entry);
+      await l2.refresh(key, entry.meta, now());
+    },
+    async invalidate(test) {
+      const keys = new Set(l1.keys().filter(test));
+      for (const k of keys) l1.delete(k);
+      const cold = await l2.keys((k) => test(k));
+      await l2.delete(cold);
+      for (const k of cold) keys.add(k);
+      return keys.size;
+    },
+    async clear(tier) {
+      if (tier !== 'l2') l1.clear();
+      if (tier !== 'l1') await l2.clear();
+    },
+  };
+}
