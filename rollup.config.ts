@@ -43,6 +43,7 @@ const config: RollupOptions[] = [
         './remote': './pagepace.remote.js',
         './codec': './pagepace.codec.js',
         '../beacon/formats/otlp': './pagepace.otlp.js',
+        './lazySources': './pagepace.sources.js',
         './loading/prefetch': './pagepace.prefetch.js',
         './sw-client': './pagepace.sw-client.js',
       }),
@@ -55,6 +56,7 @@ const config: RollupOptions[] = [
     // The script tag's lazy chunks: self-contained ES modules loaded by import() from beside it.
     input: {
       'pagepace.remote': 'src/worker/remote.ts', 'pagepace.codec': 'src/worker/codec.ts', 'pagepace.otlp': 'src/beacon/formats/otlp.ts',
+      'pagepace.sources': 'src/vitals/lazySources.ts',
       'pagepace.prefetch': 'src/loading/prefetch.ts', 'pagepace.sw-client': 'src/sw-client/index.ts',
     },
     plugins: [nodeResolve({ browser: true }), ts()],

@@ -1,23 +1,24 @@
-// Field view: what the demo collector has seen across every session, summarised for the dashboard.
-// Bounded: per metric at most MAX_VALUES recent values and MAX_WINDOWS time windows.
+// Field view: what the demo collector has seen across every session, summarised for the dashboard
+// with the same streaming percentile sketch the browser uses (pagepace/vitals): bounded memory,
+// within 0.5 % of the exact percentile. At most MAX_WINDOWS time windows per metric.
+import { addValue, createSketch, quantile, removeValue } from '../dist/vitals.js';
 
-const MAX_VALUES = 20_000;
 const MAX_WINDOWS = 120;
 const WINDOW_MS = 5_000;
 const QS = [0.5, 0.75, 0.9, 0.95, 0.99];
 export const VITALS = ['LCP', 'INP', 'CLS', 'FCP', 'TTFB'];
 const THRESHOLDS = { LCP: [2500, 4000], INP: [200, 500], CLS: [0.1, 0.25], FCP: [1800, 3000], TTFB: [800, 1800] };
 
-/** Nearest-rank percentile of sorted values. */
-const pct = (sorted, q) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))] : null);
+/** Percentile from a sketch, null when it is empty. */
+const pct = (sketch, q) => (sketch.count ? quantile(sketch, q) : null);
 const grade = (v, [good, poor]) => (v <= good ? (v <= good / 2 ? 'A' : 'B') : v <= poor ? (v <= (good + poor) / 2 ? 'C' : 'D') : 'F');
 const rate = (v, [good, poor]) => (v <= good ? 'good' : v <= poor ? 'needs-improvement' : 'poor');
 
 /** Creates the aggregator: `add(batch, meta)` for every accepted batch, `snapshot()` for the dashboard. */
 export function createField() {
-  /** @type {Map<string, { values: number[], ratings: Record<string, number>, windows: Map<number, number[]>, unit?: string, kind: string }>} */
+  /** @type {Map<string, { values: import('../src/vitals/sketch').Sketch, ratings: Record<string, number>, windows: Map<number, import('../src/vitals/sketch').Sketch>, unit?: string, kind: string }>} */
   const metrics = new Map();
-  /** @type {Map<string, Map<string, number[]>>} route → metric → values */
+  /** @type {Map<string, Map<string, import('../src/vitals/sketch').Sketch>>} route → metric → sketch */
   const routes = new Map();
   const bytes = { binary: 0, json: 0, otlp: 0 };
   const batchesByFormat = { binary: 0, json: 0, otlp: 0 };
@@ -30,7 +31,7 @@ export function createField() {
 
   const metric = (e) => {
     let m = metrics.get(e.name);
-    if (!m) metrics.set(e.name, (m = { values: [], ratings: { good: 0, 'needs-improvement': 0, poor: 0 }, windows: new Map(), unit: e.unit, kind: e.kind }));
+    if (!m) metrics.set(e.name, (m = { values: createSketch(), ratings: { good: 0, 'needs-improvement': 0, poor: 0 }, windows: new Map(), unit: e.unit, kind: e.kind }));
     return m;
   };
 
@@ -59,30 +60,24 @@ export function createField() {
         if (e.kind === 'vital' && e.id) {
           const key = `${batch.sessionId}:${e.id}`;
           const prev = byId.get(key);
-          if (prev) {
-            // A later report of the same metric replaces its earlier value.
-            const m = metric(e);
-            const i = m.values.lastIndexOf(prev.value);
-            if (i >= 0) m.values.splice(i, 1);
-          }
+          // A later report of the same metric replaces its earlier value.
+          if (prev) removeValue(metric(e).values, prev.value);
           byId.set(key, { name: e.name, value: e.value });
           if (byId.size > 50_000) byId.delete(byId.keys().next().value);
         }
         const m = metric(e);
-        m.values.push(e.value);
-        if (m.values.length > MAX_VALUES) m.values.shift();
+        addValue(m.values, e.value);
         if (e.rating) m.ratings[e.rating]++;
         const w = Math.floor(e.ts / WINDOW_MS) * WINDOW_MS;
-        const win = m.windows.get(w) ?? [];
-        win.push(e.value);
+        const win = m.windows.get(w) ?? createSketch();
+        addValue(win, e.value);
         m.windows.set(w, win);
         if (m.windows.size > MAX_WINDOWS) m.windows.delete(Math.min(...m.windows.keys()));
         const route = typeof e.attrs?.route === 'string' ? e.attrs.route : new URL(batch.page, 'http://x').pathname;
         let r = routes.get(route);
         if (!r) routes.set(route, (r = new Map()));
-        const rv = r.get(e.name) ?? [];
-        rv.push(e.value);
-        if (rv.length > 2000) rv.shift();
+        const rv = r.get(e.name) ?? createSketch();
+        addValue(rv, e.value);
         r.set(e.name, rv);
         if (routes.size > 200) routes.delete(routes.keys().next().value);
       }
@@ -91,26 +86,22 @@ export function createField() {
       const out = {};
       const grades = [];
       for (const [name, m] of metrics) {
-        const sorted = [...m.values].sort((a, b) => a - b);
-        const s = { count: sorted.length, unit: m.unit, kind: m.kind, ratings: m.ratings };
-        for (const q of QS) s[`p${Math.round(q * 100)}`] = pct(sorted, q);
+        const s = { count: m.values.count, unit: m.unit, kind: m.kind, ratings: m.ratings };
+        for (const q of QS) s[`p${Math.round(q * 100)}`] = pct(m.values, q);
         const t = THRESHOLDS[name];
-        if (t && sorted.length) {
+        if (t && m.values.count) {
           s.rating = rate(s.p75, t);
           s.grade = grade(s.p75, t);
           grades.push(s.grade);
         }
-        s.series = [...m.windows.entries()].sort((a, b) => a[0] - b[0]).map(([t0, vals]) => {
-          const v = [...vals].sort((a, b) => a - b);
-          return [t0 / 1000, pct(v, 0.5), pct(v, 0.75), pct(v, 0.95)];
-        });
+        s.series = [...m.windows.entries()].sort((a, b) => a[0] - b[0]).map(([t0, w]) => [t0 / 1000, pct(w, 0.5), pct(w, 0.75), pct(w, 0.95)]);
         out[name] = s;
       }
       const points = { A: 4, B: 3, C: 2, D: 1, F: 0 };
       const overall = grades.length ? 'FDCBA'[Math.floor(grades.reduce((a, g) => a + points[g], 0) / grades.length)] : null;
       const routeRows = [...routes].slice(-30).map(([route, ms]) => ({
         route,
-        metrics: Object.fromEntries([...ms].map(([n, v]) => [n, { count: v.length, p75: pct([...v].sort((a, b) => a - b), 0.75) }])),
+        metrics: Object.fromEntries([...ms].map(([n, v]) => [n, { count: v.count, p75: pct(v, 0.75) }])),
       }));
       const recent = [...sessions.values()].slice(-20).reverse().map((s) => ({ session: s.session, pages: [...s.pages], events: s.events, last: s.last, recent: s.recent.slice(-12), stats: s.stats }));
       return { events, sessions: sessions.size, metrics: out, overall, routes: routeRows, bytes, batchesByFormat, recent, at: Date.now() };

@@ -16,6 +16,8 @@ import type { SwCounters, SwHandle } from './sw-client';
 import { observeVitals } from './vitals/webVitals';
 import { createSummary } from './vitals/summary';
 import type { Summary } from './vitals/summary';
+import { createBudgets } from './vitals/budgets';
+import { startSources } from './vitals/sources';
 
 export { PagePaceError } from './core/errors';
 export { PROTOCOL_VERSION } from './core/types';
@@ -25,6 +27,8 @@ export type {
   ServiceWorkerOptions, TransportFn, TransportRequest, VitalsOptions, WorkerOptions,
 } from './core/config';
 export type { Grade, MetricSummary, Summary } from './vitals/summary';
+export type { MemoryOptions } from './vitals/memory';
+export type { RouteOptions } from './vitals/routes';
 
 /** Counters of every part, from `stats()`. */
 export interface PagePaceStats extends SenderStats {
@@ -52,8 +56,10 @@ export interface PagePace {
   track(name: string, value: number, attrs?: Attrs): PerfEvent;
   /** Sends what is queued; resolves once it is sent (or failed and counted). Never rejects. */
   flush(): Promise<void>;
-  /** Percentiles, rating and grade per metric, and an overall grade. */
-  summary(): Summary;
+  /** Percentiles, rating and grade per metric, and an overall grade; of one route's views when given. */
+  summary(route?: string): Summary;
+  /** Starts a new route view: INP, CLS and custom metrics from now on are attributed to `name`. */
+  route(name: string): void;
   /** Counters of every part. */
   stats(): PagePaceStats;
   /** Registers a loader for `[data-lazy-component="name"]` elements. */
@@ -81,7 +87,9 @@ export function createPagePace(config?: PagePaceConfig): PagePace {
   const guard = createGuard(cfg.debug);
   const session = loadSession(cfg.sampleRate);
   const summary = createSummary();
-  const breached = new Set<string>();
+  const budgets = createBudgets(cfg.budgets, (b) => {
+    if (cfg.onBudgetExceeded) guard.run('onBudgetExceeded', () => cfg.onBudgetExceeded!(b));
+  });
   let filtered = 0;
   let destroyed = false;
   let hidden = document.visibilityState === 'hidden';
@@ -103,9 +111,10 @@ export function createPagePace(config?: PagePaceConfig): PagePace {
   const startVitals = () => {
     if (vitalsStarted || destroyed || !cfg.vitals) return;
     vitalsStarted = true;
-    observeVitals(cfg.vitals, guard.wrap('vitals', record)).catch((err) => guard.report('vitals', err));
+    observeVitals(cfg.vitals, guard.wrap('vitals', record), src.routeAt).catch((err) => guard.report('vitals', err));
   };
   const start = () => {
+    void src.start();
     startVitals();
     if (!early) return;
     const waiting = early;
@@ -138,17 +147,16 @@ export function createPagePace(config?: PagePaceConfig): PagePace {
     record({ kind: 'pagepace', name: 'stats', value: s.sent, ts: Date.now(), attrs });
   };
 
-  /** The one entry of the pipeline: privacy → callbacks → beforeSend → batcher. */
-  const record = (raw: PerfEvent): PerfEvent => {
+  /** The one entry of the pipeline; its main-thread time counts as pagepace's own overhead. */
+  const record = (raw: PerfEvent): PerfEvent => src.timed(() => recordNow(raw));
+
+  /** privacy → route → summary, callbacks, budgets → beforeSend → batcher. */
+  const recordNow = (raw: PerfEvent): PerfEvent => {
     if (destroyed) return raw;
-    let e = cfg.privacy.stripQuery ? stripEventUrls(raw) : raw;
+    let e = src.annotate(cfg.privacy.stripQuery ? stripEventUrls(raw) : raw);
     summary.add(e);
     if (cfg.onMetric) guard.run('onMetric', () => cfg.onMetric!(e));
-    const budget = cfg.budgets[e.name];
-    if (budget !== undefined && e.value > budget && !breached.has(e.name)) {
-      breached.add(e.name);
-      if (cfg.onBudgetExceeded) guard.run('onBudgetExceeded', () => cfg.onBudgetExceeded!({ metric: e.name, value: e.value, budget, event: e }));
-    }
+    budgets.check(e);
     if (cfg.beforeSend) {
       let out: ReturnType<NonNullable<typeof cfg.beforeSend>> = e;
       try {
@@ -187,6 +195,25 @@ export function createPagePace(config?: PagePaceConfig): PagePace {
   });
   document.addEventListener('visibilitychange', onVisibility);
   addEventListener('pagehide', onPageHide);
+
+  // Routes and the overhead meter now; navigation, resources, long frames, memory and the History
+  // API follower from a lazy chunk when start-up runs (src.start() in start()).
+  const src = startSources(
+    {
+      ...(cfg.vitals || { navigation: false, resources: false, longFrames: false, memory: false, overhead: false }),
+      routes: cfg.routes,
+      ignoreUrls: cfg.endpoint ? [cfg.endpoint] : [],
+      ...(cfg.privacy.stripQuery ? { url: stripUrl } : {}),
+    },
+    {
+      record,
+      guard,
+      bytesSent: () => {
+        const b = sender?.stats().bytes;
+        return b ? b.binary + b.json + b.otlp : 0;
+      },
+    },
+  );
 
   // Lazy loading starts at once: whether an element is in the first viewport cannot wait.
   const loadingDeps = { report: (e: PerfEvent) => void record(e), onError: guard.report, debug: cfg.debug };
@@ -251,7 +278,11 @@ export function createPagePace(config?: PagePaceConfig): PagePace {
       start();
       await sender?.flush(hidden);
     },
-    summary: () => summary.summary(),
+    summary: (route) => summary.summary(route),
+    route(name) {
+      metricName('route(name)', name);
+      src.route(name);
+    },
     registerComponent: (name, loader) => lazy?.registerComponent(name, loader),
     preconnect: (origins) => prefetch?.preconnect(origins),
     serviceWorker: () => sw,
@@ -270,6 +301,7 @@ export function createPagePace(config?: PagePaceConfig): PagePace {
     },
     async destroy() {
       if (destroyed) return;
+      src.destroy(); // before start(): the lazy sources are not loaded only to be stopped
       cancelStart();
       clearInterval(swTimer);
       sw?.destroy();

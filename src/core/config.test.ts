@@ -26,7 +26,10 @@ describe('createPagePace config', () => {
     expect(c.format).toBe('binary');
     expect(c.sampleRate).toBe(1);
     expect(c.batch).toEqual({ maxEvents: 50, maxBytes: 16_384, maxDelayMs: 5_000 });
-    expect(c.vitals).toEqual({ attribution: false, reportAllChanges: false });
+    expect(c.vitals).toEqual({
+      attribution: false, reportAllChanges: false, softNavs: false, navigation: true, resources: true, longFrames: true, memory: false, overhead: true,
+    });
+    expect(c.routes).toBe(false);
     expect(c.privacy.stripQuery).toBe(true);
     expect(c.serviceWorker).toBe(false);
     expect(c.lazy).toEqual({}); // lazy loading's own defaults apply (rootMargin 200px, threshold 0)
@@ -36,12 +39,18 @@ describe('createPagePace config', () => {
   it('accepts every documented key', () => {
     const c = resolveConfig({
       endpoint: '/collect', format: 'json', transport: () => true, sampleRate: 0.5, debug: true,
-      vitals: { attribution: true, reportAllChanges: true }, lazy: { rootMargin: '100px', threshold: 0.5 },
+      vitals: { attribution: true, reportAllChanges: true, softNavs: true, navigation: false, resources: false, longFrames: false, memory: { intervalMs: 5000 }, overhead: false },
+      routes: { auto: true, name: (u) => u.pathname }, lazy: { rootMargin: '100px', threshold: 0.5 },
       prefetch: { hoverDelayMs: 100, ignore: [/admin/], origins: ['https://cdn.example.com'], predictTop: 3 }, serviceWorker: { url: '/sw.js', scope: '/' },
       worker: { url: '/w.js' }, batch: { maxEvents: 10, maxBytes: 2048, maxDelayMs: 0 }, budgets: { LCP: 2500 },
       onMetric: () => {}, onBudgetExceeded: () => {}, beforeSend: (e) => e, privacy: { stripQuery: false },
     });
-    expect(c.vitals).toEqual({ attribution: true, reportAllChanges: true });
+    expect(c.vitals).toEqual({
+      attribution: true, reportAllChanges: true, softNavs: true, navigation: false, resources: false, longFrames: false, memory: { intervalMs: 5000 }, overhead: false,
+    });
+    expect(c.routes).toEqual({ auto: true, name: expect.any(Function) });
+    expect(resolveConfig({ vitals: { memory: true } }).vitals).toMatchObject({ memory: { intervalMs: 30_000 } });
+    expect(resolveConfig({ routes: true }).routes).toEqual({ auto: false });
     expect(c.serviceWorker).toEqual({ url: '/sw.js', scope: '/' });
     expect(c.budgets).toEqual({ LCP: 2500 });
     expect(c.privacy.stripQuery).toBe(false);
@@ -78,6 +87,14 @@ describe('createPagePace config', () => {
     [{ vitals: 'on' }, 'vitals', '"on"', /true, false or an object/],
     [{ vitals: { attribution: 1 } }, 'vitals.attribution', '1', /true or false/],
     [{ vitals: { reportAllChanges: 'y' } }, 'vitals.reportAllChanges', '"y"', /true or false/],
+    [{ vitals: { softNavs: 1 } }, 'vitals.softNavs', '1', /true or false/],
+    [{ vitals: { longFrames: 'no' } }, 'vitals.longFrames', '"no"', /true or false/],
+    [{ vitals: { memory: 'yes' } }, 'vitals.memory', '"yes"', /true, false or an object with intervalMs/],
+    [{ vitals: { memory: { intervalMs: 10 } } }, 'vitals.memory.intervalMs', '10', /an integer from 1000 to 3600000/],
+    [{ vitals: { memory: { every: 10 } } }, 'vitals.memory.every', '10', /intervalMs/],
+    [{ routes: 'auto' }, 'routes', '"auto"', /true, false or an object with auto, name/],
+    [{ routes: { auto: 1 } }, 'routes.auto', '1', /true or false/],
+    [{ routes: { name: '/x' } }, 'routes.name', '"/x"', /a function/],
     [{ lazy: { rootMargin: '' } }, 'lazy.rootMargin', '""', /CSS margin/],
     [{ lazy: { threshold: 2 } }, 'lazy.threshold', '2', /from 0 to 1/],
     [{ prefetch: { hoverDelayMs: 1.5 } }, 'prefetch.hoverDelayMs', '1.5', /an integer from 0 to 5000/],

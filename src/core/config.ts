@@ -2,7 +2,9 @@ import { fail } from './errors';
 import type { LazyStartOptions } from '../loading/lazy';
 import type { SwWorkerConfig } from '../sw-client/types';
 import type { PrefetchStartOptions } from '../loading/prefetch';
-import type { Batch, PerfEvent } from './types';
+import type { Attrs, Batch, PerfEvent } from './types';
+import type { MemoryOptions } from '../vitals/memory';
+import type { RouteOptions } from '../vitals/routes';
 
 /** Wire format of the beacons. */
 export type Format = 'binary' | 'json' | 'otlp';
@@ -23,6 +25,18 @@ export interface VitalsOptions {
   attribution?: boolean;
   /** Report every change of a metric, not only its final value. */
   reportAllChanges?: boolean;
+  /** Use web-vitals' soft-navigation support where the browser has it (per-route LCP, INP, CLS…). Default false. */
+  softNavs?: boolean;
+  /** Navigation timing phases (`navigation` events: `nav.dns`, `nav.connect`, …). Default true. */
+  navigation?: boolean;
+  /** Resource summary at page hide (`resources` and the slowest few as `resource` events). Default true. */
+  resources?: boolean;
+  /** Long animation frames with script attribution (`loaf`), or long tasks where LoAF is absent. Default true. */
+  longFrames?: boolean;
+  /** Memory samples and a leak signal (`memory`, `memory.leak`). Default false. */
+  memory?: boolean | MemoryOptions;
+  /** pagepace's own main-thread time and bytes sent (`overhead` events at page hide). Default true. */
+  overhead?: boolean;
 }
 
 /** Options of lazy loading: see `LazyStartOptions` in `pagepace/lazy`. */
@@ -67,6 +81,10 @@ export interface BudgetBreach {
   budget: number;
   /** The event that breached it. */
   event: PerfEvent;
+  /** What caused it: the event's `attribution.*` (and `scripts.*`) attrs, `navigationType` and `route`. */
+  attribution: Attrs;
+  /** The route view it belongs to, when routes are tracked. */
+  route?: string;
 }
 
 /** Privacy options. */
@@ -99,7 +117,9 @@ export interface PagePaceConfig {
   worker?: boolean | WorkerOptions;
   /** Batching thresholds. */
   batch?: BatchOptions;
-  /** Metric name → limit; a value above it calls `onBudgetExceeded` once. */
+  /** Route views: `true` tracks them from the page's own route; `{ auto: true }` follows the History API; `pace.route(name)` always works. Default false. */
+  routes?: boolean | RouteOptions;
+  /** Metric name → limit; a value above it calls `onBudgetExceeded` once per route view. */
   budgets?: Record<string, number>;
   /** Called with every event recorded, after privacy stripping. */
   onMetric?: (event: PerfEvent) => void;
@@ -118,7 +138,8 @@ export interface ResolvedConfig {
   transport: TransportFn | undefined;
   sampleRate: number;
   debug: boolean;
-  vitals: false | Required<VitalsOptions>;
+  vitals: false | (Required<Omit<VitalsOptions, 'memory'>> & { memory: false | Required<Pick<MemoryOptions, 'intervalMs'>> });
+  routes: false | RouteOptions;
   lazy: false | LazyOptions;
   prefetch: false | PrefetchOptions;
   serviceWorker: false | ServiceWorkerOptions;
@@ -185,7 +206,7 @@ function feature<T extends Obj>(path: string, v: unknown, keys: readonly string[
 
 const KEYS = [
   'endpoint', 'format', 'transport', 'sampleRate', 'debug', 'vitals', 'lazy', 'prefetch', 'serviceWorker',
-  'worker', 'batch', 'budgets', 'onMetric', 'onBudgetExceeded', 'beforeSend', 'privacy',
+  'worker', 'batch', 'budgets', 'onMetric', 'onBudgetExceeded', 'beforeSend', 'privacy', 'routes',
 ] as const;
 
 /**
@@ -202,9 +223,22 @@ export function resolveConfig(input: PagePaceConfig | undefined): ResolvedConfig
     transport: fn<TransportFn>('transport', c.transport),
     sampleRate: num('sampleRate', c.sampleRate, 0, 1, 1),
     debug: bool('debug', c.debug, false),
-    vitals: feature('vitals', c.vitals, ['attribution', 'reportAllChanges'], (o) => ({
+    vitals: feature('vitals', c.vitals, ['attribution', 'reportAllChanges', 'softNavs', 'navigation', 'resources', 'longFrames', 'memory', 'overhead'], (o) => ({
       attribution: bool('vitals.attribution', o.attribution, false),
       reportAllChanges: bool('vitals.reportAllChanges', o.reportAllChanges, false),
+      softNavs: bool('vitals.softNavs', o.softNavs, false),
+      navigation: bool('vitals.navigation', o.navigation, true),
+      resources: bool('vitals.resources', o.resources, true),
+      longFrames: bool('vitals.longFrames', o.longFrames, true),
+      // Off unless asked: a periodic timer, and measureUserAgentSpecificMemory is not free.
+      memory: feature('vitals.memory', o.memory ?? false, ['intervalMs'], (m) => ({
+        intervalMs: num('vitals.memory.intervalMs', m.intervalMs, 1000, 3_600_000, 30_000, true),
+      })),
+      overhead: bool('vitals.overhead', o.overhead, true),
+    })),
+    routes: c.routes === undefined || c.routes === false ? false : feature('routes', c.routes, ['auto', 'name'], (o) => ({
+      auto: bool('routes.auto', o.auto, false),
+      ...(o.name === undefined ? {} : { name: fn<(url: URL) => string>('routes.name', o.name)! }),
     })),
     lazy: feature('lazy', c.lazy, ['rootMargin', 'threshold', 'fadeMs', 'rememberLcp', 'components', 'onLoad', 'onError'], (o) => given({
       rootMargin: o.rootMargin === undefined ? undefined : str('lazy.rootMargin', o.rootMargin, 'a CSS margin such as "200px"'),

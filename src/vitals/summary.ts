@@ -1,7 +1,11 @@
 import type { PerfEvent, Rating } from '../core/types';
+import { grade, overallGrade, rate, THRESHOLDS } from './grade';
+import type { Grade } from './grade';
+import { addValue, createSketch, DEFAULT_ALPHA, quantile, removeValue } from './sketch';
+import type { Sketch } from './sketch';
 
-/** Letter grades, best first. */
-export type Grade = 'A' | 'B' | 'C' | 'D' | 'F';
+export { grade, overallGrade, rate, THRESHOLDS } from './grade';
+export type { Grade } from './grade';
 
 /** Summary of one metric. */
 export interface MetricSummary {
@@ -23,17 +27,39 @@ export interface Summary {
   overall: { grade?: Grade };
 }
 
-/** Google's good / poor boundaries (web.dev), p75. */
-export const THRESHOLDS: Readonly<Record<string, readonly [number, number]>> = {
-  LCP: [2500, 4000],
-  INP: [200, 500],
-  CLS: [0.1, 0.25],
-  FCP: [1800, 3000],
-  TTFB: [800, 1800],
-};
+/** Options of {@link createSummary}. */
+export interface SummaryOptions {
+  /** Relative accuracy of the percentiles (see sketch.ts). Default 0.005. */
+  alpha?: number;
+  /** Web-vitals ids remembered to replace a metric's earlier report. Default {@link SUMMARY_WINDOW}. */
+  maxIds?: number;
+  /** Metric names summarised; events of further names are not summarised (still sent). Default 256. */
+  maxMetrics?: number;
+  /** Routes summarised separately (`attrs.route`). Default 50. */
+  maxRoutes?: number;
+}
 
-/** Values kept per metric: the most recent, so memory stays bounded on long-lived pages. */
+/** A running summary: feed it events, read percentiles, ratings and grades. */
+export interface SummaryStore {
+  /** Adds an event's value under its name (and its route's). A vital's later report replaces its earlier one. */
+  add(e: PerfEvent): void;
+  /** Percentiles, rating and grade per metric, and the overall grade; for one route when given. */
+  summary(route?: string): Summary;
+  /** The routes seen (from `attrs.route`), oldest first. */
+  routes(): string[];
+  /** The metric names summarised (of one route). */
+  metrics(route?: string): string[];
+  /** The sketch of one metric (of one route), for charts or custom quantiles. */
+  sketch(name: string, route?: string): Sketch | undefined;
+  /** The sketch of one metric (of one route), created if there is room (see the `max*` options). */
+  sketchFor(name: string, route?: string): Sketch | undefined;
+}
+
+/** Web-vitals ids remembered per metric in a page (the oldest is forgotten beyond this). */
 export const SUMMARY_WINDOW = 500;
+
+/** Kinds whose names are not metrics: `resource` events are named by URL, `route` marks a view. */
+const SKIP_KINDS = new Set(['resource', 'route']);
 
 /** The value at quantile q of sorted values (nearest rank). */
 export function percentile(sorted: readonly number[], q: number): number {
@@ -41,74 +67,93 @@ export function percentile(sorted: readonly number[], q: number): number {
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))]!;
 }
 
-/** Rates a value against [good, poor] boundaries. */
-export function rate(value: number, [good, poor]: readonly [number, number]): Rating {
-  return value <= good ? 'good' : value <= poor ? 'needs-improvement' : 'poor';
+/** Percentiles, rating and grade of one sketch. */
+export function summarise(name: string, s: Sketch): MetricSummary {
+  const out: MetricSummary = {
+    count: s.count,
+    p50: quantile(s, 0.5),
+    p75: quantile(s, 0.75),
+    p90: quantile(s, 0.9),
+    p95: quantile(s, 0.95),
+    p99: quantile(s, 0.99),
+  };
+  const t = THRESHOLDS[name];
+  if (t && s.count) {
+    out.rating = rate(out.p75, t);
+    out.grade = grade(out.p75, t);
+  }
+  return out;
 }
 
 /**
- * Grades p75: A at or under half the "good" boundary, B up to it; C in the first half of
- * "needs improvement", D in the second; F when poor.
+ * Collects event values per metric name (and per route) in streaming sketches: bounded memory
+ * however long the page lives, and the same code for one page and for the collector's field view.
  */
-export function grade(value: number, [good, poor]: readonly [number, number]): Grade {
-  if (value <= good) return value <= good / 2 ? 'A' : 'B';
-  if (value <= poor) return value <= (good + poor) / 2 ? 'C' : 'D';
-  return 'F';
-}
+export function createSummary(opts: SummaryOptions = {}): SummaryStore {
+  const alpha = opts.alpha ?? DEFAULT_ALPHA;
+  const maxIds = opts.maxIds ?? SUMMARY_WINDOW;
+  const maxMetrics = opts.maxMetrics ?? 256;
+  const maxRoutes = opts.maxRoutes ?? 50;
+  const all = new Map<string, Sketch>();
+  const byRoute = new Map<string, Map<string, Sketch>>();
+  /** name → id → [value, route] of the latest report, to replace it on the next. */
+  const latest = new Map<string, Map<string, [number, string | undefined]>>();
 
-const POINTS: Record<Grade, number> = { A: 4, B: 3, C: 2, D: 1, F: 0 };
-const GRADES: Grade[] = ['F', 'D', 'C', 'B', 'A'];
-
-/** Overall grade: the mean of the metrics' grade points, rounded down (a poor metric costs). */
-export function overallGrade(grades: Grade[]): Grade | undefined {
-  if (!grades.length) return undefined;
-  return GRADES[Math.floor(grades.reduce((s, g) => s + POINTS[g], 0) / grades.length)];
-}
-
-/** Collects event values per metric name and summarises them on demand. */
-export function createSummary() {
-  const values = new Map<string, number[]>();
-  const latest = new Map<string, Map<string, number>>();
-  return {
-    add(e: PerfEvent) {
-      // A vital is reported again as it changes: keep only its latest value per id.
-      if (e.kind === 'vital' && e.id) {
-        const ids = latest.get(e.name) ?? new Map<string, number>();
-        latest.set(e.name, ids);
-        ids.delete(e.id);
-        ids.set(e.id, e.value);
-        if (ids.size > SUMMARY_WINDOW) ids.delete(ids.keys().next().value!);
-        return;
-      }
-      const list = values.get(e.name) ?? [];
-      values.set(e.name, list);
-      list.push(e.value);
-      if (list.length > SUMMARY_WINDOW) list.shift();
-    },
-    summary(): Summary {
-      const out: Summary = { overall: {} };
-      const grades: Grade[] = [];
-      const names = new Set([...values.keys(), ...latest.keys()]);
-      for (const name of names) {
-        const sorted = [...(values.get(name) ?? []), ...(latest.get(name)?.values() ?? [])].sort((a, b) => a - b);
-        const s: MetricSummary = {
-          count: sorted.length,
-          p50: percentile(sorted, 0.5),
-          p75: percentile(sorted, 0.75),
-          p90: percentile(sorted, 0.9),
-          p95: percentile(sorted, 0.95),
-          p99: percentile(sorted, 0.99),
-        };
-        const t = THRESHOLDS[name];
-        if (t) {
-          s.rating = rate(s.p75, t);
-          s.grade = grade(s.p75, t);
-          grades.push(s.grade);
-        }
-        out[name] = s;
-      }
-      out.overall = { grade: overallGrade(grades) };
-      return out;
-    },
+  const sketchIn = (map: Map<string, Sketch>, name: string): Sketch | undefined => {
+    let s = map.get(name);
+    if (!s && map.size < maxMetrics) map.set(name, (s = createSketch(alpha)));
+    return s;
   };
+  const routeMap = (route: string): Map<string, Sketch> | undefined => {
+    let m = byRoute.get(route);
+    if (!m && byRoute.size < maxRoutes) byRoute.set(route, (m = new Map()));
+    return m;
+  };
+  const sketchFor = (name: string, route?: string) => {
+    const map = route === undefined ? all : routeMap(route);
+    return map && sketchIn(map, name);
+  };
+  const put = (name: string, route: string | undefined, v: number, remove: boolean) => {
+    for (const s of [sketchFor(name), route === undefined ? undefined : sketchFor(name, route)]) if (s) (remove ? removeValue : addValue)(s, v);
+  };
+  const mapOf = (route?: string) => (route === undefined ? all : byRoute.get(route));
+
+  const summaryOf = (map: Map<string, Sketch> | undefined): Summary => {
+    const out: Summary = { overall: {} };
+    const grades: Grade[] = [];
+    for (const [name, s] of map ?? []) {
+      if (!s.count) continue;
+      const m = summarise(name, s);
+      if (m.grade) grades.push(m.grade);
+      out[name] = m;
+    }
+    out.overall = { grade: overallGrade(grades) };
+    return out;
+  };
+
+  const store: SummaryStore = {
+    add(e) {
+      if (SKIP_KINDS.has(e.kind) || !Number.isFinite(e.value)) return;
+      const r = e.attrs?.route;
+      const route = typeof r === 'string' ? r : undefined;
+      // A vital is reported again as it changes (reportAllChanges, bfcache, soft navigations):
+      // only its latest value per id counts.
+      if (e.kind === 'vital' && e.id) {
+        const ids = latest.get(e.name) ?? new Map<string, [number, string | undefined]>();
+        latest.set(e.name, ids);
+        const prev = ids.get(e.id);
+        if (prev) put(e.name, prev[1], prev[0], true);
+        ids.delete(e.id);
+        ids.set(e.id, [e.value, route]);
+        if (ids.size > maxIds) ids.delete(ids.keys().next().value!);
+      }
+      put(e.name, route, e.value, false);
+    },
+    summary: (route) => summaryOf(mapOf(route)),
+    routes: () => [...byRoute.keys()],
+    metrics: (route) => [...(mapOf(route)?.keys() ?? [])],
+    sketch: (name, route) => mapOf(route)?.get(name),
+    sketchFor,
+  };
+  return store;
 }

@@ -28,3 +28,30 @@ describe('vitalEvent', () => {
     expect(e.attrs).toEqual({ navigationType: 'reload', delta: 0.05 });
   });
 });
+
+describe('vitalEvent and INP’s longest script', () => {
+  it('names the script of the PerformanceScriptTiming entry in the protocol’s keys', () => {
+    const entry = Object.assign(Object.create({ toJSON() {} }), { sourceURL: 'https://a.test/slow.js', invokerType: 'event-listener', invoker: 'BUTTON#slow.onclick', duration: 250 });
+    const e = vitalEvent({
+      name: 'INP', value: 300, delta: 300, rating: 'needs-improvement', id: 'v5-9', entries: [], navigationType: 'navigate', navigationId: 1,
+      attribution: { longestScript: { entry, subpart: 'processing-duration', intersectingDuration: 250 } },
+    } as never);
+    expect(e.attrs).toEqual({
+      navigationType: 'navigate',
+      'attribution.longestScript.subpart': 'processing-duration',
+      'attribution.longestScript.intersectingDuration': 250,
+      'attribution.longestScript.sourceURL': 'https://a.test/slow.js',
+      'attribution.longestScript.invokerType': 'event-listener',
+      'attribution.longestScript.invoker': 'BUTTON#slow.onclick',
+    });
+  });
+});
+
+describe('metricTime', () => {
+  it('is the time of the metric’s first entry, or now without one', async () => {
+    const { metricTime } = await import('./webVitals');
+    expect(metricTime({ entries: [{ startTime: 1234 } as PerformanceEntry] })).toBe(1234);
+    const now = performance.now();
+    expect(metricTime({ entries: [] })).toBeGreaterThanOrEqual(now);
+  });
+});

@@ -11,6 +11,11 @@ export interface ObserveVitalsOptions {
   attribution?: boolean;
   /** Report every change, not only final values. */
   reportAllChanges?: boolean;
+  /**
+   * Use web-vitals' soft-navigation support (`reportSoftNavs`): where the browser exposes
+   * soft navigations, each route view gets its own LCP, INP, CLS… Elsewhere nothing changes.
+   */
+  softNavs?: boolean;
 }
 
 const isPlain = (v: unknown): v is Record<string, unknown> => !!v && Object.getPrototypeOf(v) === Object.prototype;
@@ -35,7 +40,17 @@ function flatten(into: Attrs, obj: Record<string, unknown>, prefix: string, dept
 export function vitalEvent(m: Metric & { attribution?: object }): PerfEvent {
   const attrs: Attrs = { navigationType: m.navigationType };
   if (m.delta !== m.value) attrs.delta = m.delta;
-  if (isPlain(m.attribution)) flatten(attrs, m.attribution, 'attribution.', 1);
+  if (isPlain(m.attribution)) {
+    flatten(attrs, m.attribution, 'attribution.', 1);
+    // INP's longest script is a PerformanceScriptTiming entry: name its script, in the protocol's keys.
+    const script = (m.attribution as { longestScript?: { entry?: Record<string, unknown> } }).longestScript?.entry;
+    if (script) {
+      for (const k of ['sourceURL', 'invokerType', 'invoker'] as const) {
+        const v = script[k];
+        if (typeof v === 'string' && v) attrs[`attribution.longestScript.${k}`] = v;
+      }
+    }
+  }
   return {
     kind: 'vital',
     name: m.name,
@@ -49,16 +64,33 @@ export function vitalEvent(m: Metric & { attribution?: object }): PerfEvent {
 }
 
 /**
+ * When a metric happened, `performance.now()` ms: its first entry (INP's interaction, the start
+ * of CLS's worst session window, the LCP render), or now when it has none (CLS of 0).
+ */
+export const metricTime = (m: Pick<Metric, 'entries'>): number => m.entries[0]?.startTime ?? performance.now();
+
+/**
  * Observes LCP, INP, CLS, FCP and TTFB through web-vitals and reports each as a PerfEvent.
  * web-vitals has no way to unsubscribe, so `report` must itself go quiet after destroy.
  * The attribution build is imported dynamically: it is only fetched when asked for.
+ * With `routeAt`, each metric gets `attrs.route`: the route view active when it happened, not when
+ * it was reported (INP and CLS are reported at page hide, often on another route).
  */
-export async function observeVitals(opts: ObserveVitalsOptions, report: (e: PerfEvent) => void): Promise<void> {
+export async function observeVitals(
+  opts: ObserveVitalsOptions,
+  report: (e: PerfEvent) => void,
+  routeAt?: (t: number) => string | undefined,
+): Promise<void> {
   const lib: Lib = opts.attribution
     ? ((await import('web-vitals/attribution')) as unknown as Lib)
     : ({ onCLS, onFCP, onINP, onLCP, onTTFB } as unknown as Lib);
-  const ro: ReportOpts = { reportAllChanges: !!opts.reportAllChanges };
-  const cb = (m: MetricType) => report(vitalEvent(m));
+  const ro: ReportOpts = { reportAllChanges: !!opts.reportAllChanges, ...(opts.softNavs ? { reportSoftNavs: true } : {}) };
+  const cb = (m: MetricType) => {
+    const e = vitalEvent(m);
+    const route = routeAt?.(metricTime(m));
+    if (route !== undefined) e.attrs!.route = route;
+    report(e);
+  };
   lib.onTTFB(cb, ro);
   lib.onFCP(cb, ro);
   lib.onLCP(cb, ro);
