@@ -3,6 +3,7 @@
 import { parseConfig } from './config';
 import { toResponse } from './entry';
 import { handleMessage } from './messages';
+import { OUTBOX_SYNC_TAG, replayOutbox } from './outbox';
 import { cleanup, precacheMap, warm } from './precache';
 import { decide, precacheKey } from './router';
 import type { SwStats } from './stats';
@@ -106,3 +107,13 @@ async function stats(): Promise<SwStats> {
     problems: [...problems],
   };
 }
+
+// Background Sync: deliver what pages left in the outbox once the browser is online again, even if
+// no page of the site is open. A rejection tells the browser to try the sync again later.
+self.addEventListener('sync', (event: Event) => {
+  const e = event as ExtendableEvent & { tag?: string };
+  if (e.tag !== OUTBOX_SYNC_TAG) return;
+  e.waitUntil(replayOutbox().then((r) => {
+    if (r.failed) throw new Error(`pagepace: ${r.failed} outbox batches could not be sent yet`);
+  }));
+});

@@ -107,3 +107,16 @@ describe('batcher', () => {
     expect(vi.getTimerCount()).toBe(0);
   });
 });
+
+describe('batcher byte bound', () => {
+  it('never forms a batch over maxBytes, even from a queue that grew while delivery was busy', () => {
+    const { b, delivered, setBusy } = setup({ maxEvents: 100, maxBytes: 1024 });
+    setBusy(true);
+    for (let i = 0; i < 10; i++) b.add(ev(`big${i}`, { attrs: { pad: 'p'.repeat(300) } }));
+    setBusy(false);
+    void b.flush();
+    expect(delivered.length).toBeGreaterThan(1);
+    for (const batch of delivered) expect(JSON.stringify(batch.events).length).toBeLessThanOrEqual(1024 + 50);
+    expect(delivered.flatMap((x) => x.events)).toHaveLength(10);
+  });
+});

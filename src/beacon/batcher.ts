@@ -64,8 +64,13 @@ export function createBatcher(opts: BatcherOptions, deps: BatcherDeps): Batcher 
     if (timer !== undefined) clearTimeout(timer);
     timer = undefined;
     if (!queue.length) return undefined;
-    const events = queue.splice(0, max);
-    for (const n of sizes.splice(0, max)) bytes -= n;
+    // At most `max` events and, past the first, at most maxBytes: every batch fits a beacon.
+    let n = 0;
+    let b = 0;
+    while (n < Math.min(max, queue.length) && (n === 0 || b + sizes[n]! <= opts.maxBytes)) b += sizes[n++]!;
+    const events = queue.splice(0, n);
+    sizes.splice(0, n);
+    bytes -= b;
     if (queue.length) arm();
     stats.batches++;
     return { v: PROTOCOL_VERSION, batchId: randomHex(8), sessionId: deps.sessionId, page: deps.page(), sentAt: Date.now(), events };

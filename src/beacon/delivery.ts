@@ -30,6 +30,10 @@ export interface DeliveryDeps {
   onDropped: (events: number, reason: string) => void;
   /** Capacity freed: the batcher may hand over its next batch. */
   onIdle: () => void;
+  /** Where and how batches go, stored with each outbox entry for the service worker's replay. */
+  target?: Pick<OutboxEntry, 'endpoint' | 'format'>;
+  /** A batch is parked for retry: e.g. ask the service worker to replay the outbox when back online. */
+  onParked?: () => void;
 }
 
 /** Delivers batches exactly once or counts them as dropped. */
@@ -40,6 +44,8 @@ export interface Delivery {
   unload(batch?: Batch): void;
   /** Sends what the outbox and the unload journal hold (earlier pages, offline spells, retries due). */
   replay(): Promise<void>;
+  /** The outbox dropped this batch (a bound): stop holding it, and never put it back. */
+  forget(batch: Batch): void;
   /** True when no more batches should be handed over for now (backpressure). */
   busy(): boolean;
   stop(): void;
@@ -60,7 +66,20 @@ export function createDelivery(deps: DeliveryDeps): Delivery {
   const inFlight = new Set<string>();
   // Batches this page holds for a later retry: at page hide they go by the synchronous path too.
   const parked = new Map<string, Batch>();
+  // Batches already counted in `sent` (a beacon at hide and a later replay must not count twice).
+  const credited = new Set<string>();
+  // Batches the outbox dropped for a bound: counted in `dropped`, never put back.
+  const evicted = new Set<string>();
   const rejectedOnce = new Set<string>();
+  const credit = (b: Batch) => {
+    const key = keyOf(b);
+    if (credited.has(key)) return;
+    if (credited.size > 10_000) credited.clear();
+    credited.add(key);
+    stats.sent += b.events.length;
+    // Dropped by the outbox's bound while its send was under way, then acknowledged after all.
+    if (evicted.delete(key)) stats.dropped -= b.events.length;
+  };
   let timer: ReturnType<typeof setTimeout> | undefined;
   let stopped = false;
 
@@ -70,7 +89,8 @@ export function createDelivery(deps: DeliveryDeps): Delivery {
     if (timer !== undefined) clearTimeout(timer);
     timer = setTimeout(() => {
       timer = undefined;
-      void replay();
+      // A replay under way listed its due entries before this one came due: run another after it.
+      void (replaying ? replaying.then(replay) : replay());
     }, delay);
   };
 
@@ -86,8 +106,10 @@ export function createDelivery(deps: DeliveryDeps): Delivery {
         outcome = { kind: 'retry', reason: String(err) };
       }
       const n = entry.batch.events.length;
-      if (outcome.kind === 'ok') {
-        stats.sent += n;
+      if (outcome.kind === 'handed-over') {
+        // Gone by beacon at page hide; the outbox copy stays until a replay is acknowledged.
+      } else if (outcome.kind === 'ok') {
+        credit(entry.batch);
         await outbox.remove(entry.batch);
       } else if (outcome.kind === 'reject') {
         stats.rejected += n;
@@ -97,13 +119,14 @@ export function createDelivery(deps: DeliveryDeps): Delivery {
           rejectedOnce.add(outcome.reason);
           deps.onError('send', new Error(`pagepace: the endpoint refused a batch (${outcome.reason}); it is not retried`));
         }
-      } else {
+      } else if (!evicted.has(key)) {
         stats.retried++;
         entry.attempts++;
         entry.nextAt = Date.now() + backoffDelay(entry.attempts, deps.backoff ?? DEFAULT_BACKOFF, outcome.afterMs);
         parked.set(key, entry.batch);
         await outbox.put(entry);
         schedule(entry.nextAt);
+        deps.onParked?.();
       }
     } finally {
       inFlight.delete(key);
@@ -116,7 +139,7 @@ export function createDelivery(deps: DeliveryDeps): Delivery {
     replaying ??= (async () => {
       try {
         for (const batch of journalTake()) {
-          if (!inFlight.has(keyOf(batch))) await outbox.put({ batch, bytes: approxBytes(batch), createdAt: batch.sentAt, attempts: 0, nextAt: 0 });
+          if (!inFlight.has(keyOf(batch))) await outbox.put({ batch, bytes: approxBytes(batch), createdAt: batch.sentAt, attempts: 0, nextAt: 0, ...deps.target });
         }
         const now = Date.now();
         let next = Infinity;
@@ -143,8 +166,10 @@ export function createDelivery(deps: DeliveryDeps): Delivery {
 
   return {
     async deliver(batch) {
-      const entry: OutboxEntry = { batch, bytes: approxBytes(batch), createdAt: Date.now(), attempts: 0, nextAt: 0 };
+      const entry: OutboxEntry = { batch, bytes: approxBytes(batch), createdAt: Date.now(), attempts: 0, nextAt: 0, ...deps.target };
       inFlight.add(keyOf(batch));
+      // Until the transport holds it, a page hide must still find it here (the outbox write may never land).
+      parked.set(keyOf(batch), batch);
       try {
         await outbox.put(entry);
       } catch (err) {
@@ -157,12 +182,21 @@ export function createDelivery(deps: DeliveryDeps): Delivery {
       parked.clear();
       if (batch) all.push(batch);
       for (const b of all) {
-        // The beacon's fate is unknown (sendBeacon only says it was queued): the journal keeps a copy for the next load.
-        journalWrite(b);
-        if (transport.sendNow(b)) stats.sent += b.events.length;
+        try {
+          // The beacon's fate is unknown (sendBeacon only says it was queued): the journal keeps a copy for the next load.
+          journalWrite(b);
+          if (transport.sendNow(b)) credit(b);
+        } catch (err) {
+          deps.onError('unload', err);
+        }
       }
     },
     replay,
+    forget(batch) {
+      const key = keyOf(batch);
+      parked.delete(key);
+      if (!credited.has(key)) evicted.add(key);
+    },
     busy: () => inFlight.size >= maxInFlight * 2,
     stop() {
       stopped = true;

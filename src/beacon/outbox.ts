@@ -11,7 +11,14 @@ export interface OutboxEntry {
   attempts: number;
   /** Not before this time (epoch ms) may it be sent again. */
   nextAt: number;
+  /** Absolute endpoint URL and wire format, so the service worker can replay it with no page open. */
+  endpoint?: string;
+  format?: 'binary' | 'json' | 'otlp';
 }
+
+/** The IndexedDB database and store of the outbox, shared with the service worker. */
+export const OUTBOX_DB = 'pagepace-outbox';
+export const OUTBOX_STORE = 'batches';
 
 /** Bounds of the outbox. */
 export interface OutboxLimits {
@@ -45,7 +52,7 @@ const keyOf = (b: Batch) => `${b.sessionId}:${b.batchId}`;
 export function createOutbox(limits: OutboxLimits, onDrop: (e: OutboxEntry, why: 'bytes' | 'age') => void, onError: (err: unknown) => void): Outbox {
   let store: UseStore | undefined;
   try {
-    store = typeof indexedDB === 'undefined' ? undefined : createStore('pagepace-outbox', 'batches');
+    store = typeof indexedDB === 'undefined' ? undefined : createStore(OUTBOX_DB, OUTBOX_STORE);
   } catch (err) {
     onError(err);
   }

@@ -1,6 +1,8 @@
 /** What to do after a send attempt. */
 export type Outcome =
   | { kind: 'ok' }
+  /** Sent by the synchronous page-hide path while being encoded: its fate is the beacon's. */
+  | { kind: 'handed-over' }
   | { kind: 'retry'; afterMs?: number; reason: string }
   | { kind: 'reject'; reason: string };
 

@@ -9,6 +9,7 @@ import type { Batcher } from './batcher';
 import { createDelivery } from './delivery';
 import type { DeliveryStats } from './delivery';
 import { createOutbox, DEFAULT_OUTBOX_LIMITS } from './outbox';
+import { requestOutboxSync } from './sync';
 import { createCustomTransport, createHttpTransport } from './transport';
 import type { TransportStats } from './transport';
 
@@ -59,13 +60,18 @@ export function createSender(cfg: ResolvedConfig, session: Session, page: () => 
     // Reported as an event of its own, so the backend learns what it did not get.
     queueMicrotask(() => report({ kind: 'pagepace', name: 'dropped', value: events, ts: Date.now(), attrs: { reason } }));
   };
-  const outbox = createOutbox(DEFAULT_OUTBOX_LIMITS, (e, why) => dropped(e.batch.events.length, `outbox-${why}`), (err) => guard.report('outbox', err));
+  const outbox = createOutbox(DEFAULT_OUTBOX_LIMITS, (e, why) => {
+    delivery.forget(e.batch);
+    dropped(e.batch.events.length, `outbox-${why}`);
+  }, (err) => guard.report('outbox', err));
   let batcher: Batcher | undefined;
   const delivery = createDelivery({
     transport, outbox, stats: deliveryStats,
     onError: (feature, err) => guard.report(feature, err),
     onDropped: dropped,
     onIdle: () => batcher?.pump(),
+    // Only batches for an HTTP endpoint can be replayed by the service worker (a custom transport is page code).
+    ...(cfg.transport ? {} : { target: { endpoint: new URL(cfg.endpoint!, location.href).href, format: cfg.format }, onParked: requestOutboxSync }),
   });
   batcher = createBatcher({ ...cfg.batch, maxQueue: MAX_QUEUE }, {
     deliver: (b) => delivery.deliver(b),

@@ -39,6 +39,13 @@ export function createHttpTransport(endpoint: string, encoder: Encoder, stats: T
   const sameOrigin = url.origin === location.origin;
   const encoding = new Map<string, Batch>();
   let keepaliveBytes = 0;
+  // Beacons report no completion: count them as in flight for a few seconds after they were queued.
+  const beacons: Array<[at: number, bytes: number]> = [];
+  const beaconBytes = () => {
+    const since = Date.now() - 5000;
+    while (beacons.length && beacons[0]![0] < since) beacons.shift();
+    return beacons.reduce((s, [, b]) => s + b, 0);
+  };
 
   const sizeOf = (enc: Encoded) => (typeof enc.body === 'string' ? new Blob([enc.body]).size : enc.body.byteLength);
   const count = (enc: Encoded, size: number) => (stats.bytes[enc.format] = (stats.bytes[enc.format] ?? 0) + size);
@@ -46,7 +53,7 @@ export function createHttpTransport(endpoint: string, encoder: Encoder, stats: T
   const post = async (enc: Encoded): Promise<Outcome> => {
     const size = sizeOf(enc);
     count(enc, size);
-    const keepalive = keepaliveBytes + size <= KEEPALIVE_LIMIT;
+    const keepalive = keepaliveBytes + beaconBytes() + size <= KEEPALIVE_LIMIT;
     if (keepalive) keepaliveBytes += size;
     stats.fetches++;
     try {
@@ -71,21 +78,25 @@ export function createHttpTransport(endpoint: string, encoder: Encoder, stats: T
       encoding.set(batch.batchId, batch);
       const enc = await encoder.encode(batch);
       // Drained at page hide while we waited: it has gone by the synchronous path already.
-      if (!encoding.delete(batch.batchId)) return { kind: 'ok' };
+      if (!encoding.delete(batch.batchId)) return { kind: 'handed-over' };
       return post(enc);
     },
     sendNow(batch) {
       const enc = encoder.encodeSync(batch);
       if (!enc) return false;
       const size = sizeOf(enc);
+      // Past the browser's 64 KB in-flight budget both a beacon and a keepalive fetch are refused:
+      // leave it to the journal and the next page load rather than count a send that cannot happen.
+      if (keepaliveBytes + beaconBytes() + size > KEEPALIVE_LIMIT) return false;
       count(enc, size);
-      if (sameOrigin && size <= KEEPALIVE_LIMIT && typeof navigator.sendBeacon === 'function') {
+      beacons.push([Date.now(), size]);
+      if (sameOrigin && typeof navigator.sendBeacon === 'function') {
         stats.beacons++;
         if (navigator.sendBeacon(url.href, new Blob([enc.body as BlobPart], { type: enc.type }))) return true;
       }
       stats.fetches++;
-      fetch(url.href, { method: 'POST', body: enc.body as BodyInit, headers: { 'Content-Type': enc.type }, keepalive: size <= KEEPALIVE_LIMIT }).catch(() => {});
-      return size <= KEEPALIVE_LIMIT;
+      fetch(url.href, { method: 'POST', body: enc.body as BodyInit, headers: { 'Content-Type': enc.type }, keepalive: true, credentials: sameOrigin ? 'same-origin' : 'omit' }).catch(() => {});
+      return true;
     },
     drain() {
       const out = [...encoding.values()];

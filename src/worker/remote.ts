@@ -36,6 +36,8 @@ export function startRemote(url: string): RemoteEncoder {
   return {
     encode: (batch) => Promise.race([api.encode(batch), failed]),
     terminate() {
+      // Calls still waiting would never settle: fail them, so their batches go another way.
+      onError();
       worker.removeEventListener('error', onError);
       for (const l of listeners) worker.removeEventListener('message', l);
       listeners.clear();
