@@ -18,15 +18,20 @@ export const name = 'size';
 
 export async function run({ root }) {
   const file = (f) => br(readFileSync(join(root, 'dist', f)));
-  const lazy = ['./pagepace.attribution.js', './pagepace.remote.js', './pagepace.codec.js', './pagepace.otlp.js', './pagepace.lazy.js', './pagepace.prefetch.js'];
+  // The same lazy chunks package.json's size-limit leaves out of the eager figures.
+  const limits = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'))['size-limit'];
+  const lazy = limits[1].ignore;
   const pagepace = {
     'script tag, eager (pagepace.iife.js)': file('pagepace.iife.js'),
-    'core npm import: createPagePace (eager)': await bundled(root, "export { createPagePace } from './dist/index.js';", ['web-vitals/attribution', './codec-*', './remote-*', './otlp-*', ...lazy]),
+    'core npm import: createPagePace (eager)': await bundled(root, "export { createPagePace } from './dist/index.js';", lazy),
     'lazy: encoding worker (pagepace.worker.js)': file('pagepace.worker.js'),
     'lazy: worker client + comlink (pagepace.remote.js)': file('pagepace.remote.js'),
     'lazy: main-thread codec fallback (pagepace.codec.js)': file('pagepace.codec.js'),
     'lazy: OTLP encoder (pagepace.otlp.js)': file('pagepace.otlp.js'),
     'lazy: attribution (pagepace.attribution.js)': file('pagepace.attribution.js'),
+    'lazy: measurement sources (pagepace.sources.js)': file('pagepace.sources.js'),
+    'lazy: prefetching (pagepace.prefetch.js)': file('pagepace.prefetch.js'),
+    'lazy: sw-client + workbox-window (pagepace.sw-client.js)': file('pagepace.sw-client.js'),
   };
   let sw = 0;
   try {
@@ -35,7 +40,8 @@ export async function run({ root }) {
   const eager = pagepace['script tag, eager (pagepace.iife.js)'];
   // What a page can load in all: the eager script and the lazy chunks a page uses with every feature on (not the
   // attribution build, only fetched when asked for, nor the main-thread codec, only fetched when the worker fails).
-  const total = eager + pagepace['lazy: encoding worker (pagepace.worker.js)'] + pagepace['lazy: worker client + comlink (pagepace.remote.js)'];
+  const total = eager + pagepace['lazy: encoding worker (pagepace.worker.js)'] + pagepace['lazy: worker client + comlink (pagepace.remote.js)']
+    + pagepace['lazy: measurement sources (pagepace.sources.js)'] + pagepace['lazy: prefetching (pagepace.prefetch.js)'];
   const anchors = {
     'web-vitals (onLCP, onINP, onCLS, onFCP, onTTFB)': await bundled(root, "export { onLCP, onINP, onCLS, onFCP, onTTFB } from 'web-vitals';"),
     'quicklink (listen, prefetch)': await bundled(root, "export { listen, prefetch } from 'quicklink';"),
@@ -48,7 +54,7 @@ export async function run({ root }) {
   const core = pagepace['core npm import: createPagePace (eager)'];
   const goals = [
     [`eager client JavaScript with every feature on ≤ 8 KB`, eager <= 8 * 1024, kb(eager)],
-    [`everything including lazy chunks ≤ 14 KB (eager + worker + its client)`, total <= 14 * 1024, kb(total)],
+    [`everything including lazy chunks ≤ 14 KB (eager + worker + its client + sources + prefetch)`, total <= 14 * 1024, kb(total)],
     [`core npm import ≤ 4.5 KB`, core <= 4.5 * 1024, kb(core)],
   ];
   const markdown = [
