@@ -56,7 +56,8 @@ export function createField() {
           s.stats = e.attrs;
           continue;
         }
-        if (e.kind === 'pagepace') continue;
+        // Per-resource events name a URL each: they belong in the feed, not in the metric table.
+        if (e.kind === 'pagepace' || e.kind === 'resource') continue;
         if (e.kind === 'vital' && e.id) {
           const key = `${batch.sessionId}:${e.id}`;
           const prev = byId.get(key);
@@ -104,7 +105,10 @@ export function createField() {
         metrics: Object.fromEntries([...ms].map(([n, v]) => [n, { count: v.count, p75: pct(v, 0.75) }])),
       }));
       const recent = [...sessions.values()].slice(-20).reverse().map((s) => ({ session: s.session, pages: [...s.pages], events: s.events, last: s.last, recent: s.recent.slice(-12), stats: s.stats }));
-      return { events, sessions: sessions.size, metrics: out, overall, routes: routeRows, bytes, batchesByFormat, recent, at: Date.now() };
+      // What pagepace did: the latest stats each session reported, summed over every session kept.
+      const parts = {};
+      for (const x of sessions.values()) for (const [k, v] of Object.entries(x.stats ?? {})) if (typeof v === 'number') parts[k] = (parts[k] ?? 0) + v;
+      return { events, sessions: sessions.size, metrics: out, overall, routes: routeRows, bytes, batchesByFormat, recent, parts, at: Date.now() };
     },
   };
 }

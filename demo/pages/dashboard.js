@@ -79,9 +79,8 @@ function renderChart(name, m) {
 }
 
 function renderParts(s) {
-  // Counters each session reported in its latest pagepace stats event, summed.
-  const sum = {};
-  for (const x of s.recent) for (const [k, v] of Object.entries(x.stats ?? {})) if (typeof v === 'number') sum[k] = (sum[k] ?? 0) + v;
+  // Counters each session reported in its latest pagepace stats event, summed by the server.
+  const sum = s.parts ?? {};
   const rate = (hit, miss) => (sum[hit] + sum[miss] ? `${((100 * sum[hit]) / (sum[hit] + sum[miss])).toFixed(0)}% (${sum[hit]}/${sum[hit] + sum[miss]})` : '–');
   const rows = [
     ['bytes on the wire: binary', `${kb(s.bytes.binary)} in ${s.batchesByFormat.binary} batches`],
