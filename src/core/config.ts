@@ -2,7 +2,8 @@ import { fail } from './errors';
 import type { LazyStartOptions } from '../loading/lazy';
 import type { SwWorkerConfig } from '../sw-client/types';
 import type { PrefetchStartOptions } from '../loading/prefetch';
-import type { Attrs, Batch, PerfEvent } from './types';
+import type { Breach } from '../vitals/budgets';
+import type { Batch, PerfEvent } from './types';
 import type { MemoryOptions } from '../vitals/memory';
 import type { RouteOptions } from '../vitals/routes';
 
@@ -71,21 +72,8 @@ export interface BatchOptions {
   maxDelayMs?: number;
 }
 
-/** What a breached budget reports. */
-export interface BudgetBreach {
-  /** The metric name, e.g. `LCP`. */
-  metric: string;
-  /** The value that breached the budget. */
-  value: number;
-  /** The budget. */
-  budget: number;
-  /** The event that breached it. */
-  event: PerfEvent;
-  /** What caused it: the event's `attribution.*` (and `scripts.*`) attrs, `navigationType` and `route`. */
-  attribution: Attrs;
-  /** The route view it belongs to, when routes are tracked. */
-  route?: string;
-}
+/** What a breached budget reports: the metric, value, budget, event, attribution and route. */
+export type BudgetBreach = Breach;
 
 /** Privacy options. */
 export interface PrivacyOptions {
