@@ -1,5 +1,6 @@
+import { chromium } from '@playwright/test';
 import { expect, test } from './fixtures';
-import { buildSwClient, cdp, l2Keys, l2Record, openControlled, pageUrl, swStats } from './fixtures/sw/helpers';
+import { buildSwClient, l2Keys, l2Record, openControlled, pageUrl, swStats } from './fixtures/sw/helpers';
 
 test.beforeAll(async () => {
   await buildSwClient();
@@ -53,12 +54,25 @@ test.describe('what is never cached', () => {
 });
 
 test.describe('tiers', () => {
-  test('after the browser stops the worker, assets come from L2 (IndexedDB)', async ({ page, context }) => {
-    await openControlled(page);
-    await expect.poll(async () => (await swStats(page)).l2.entries).toBeGreaterThanOrEqual(4);
-    const before = await swStats(page);
-    await cdp(context, page, 'ServiceWorker.stopAllWorkers');
-    await page.reload();
+  test('after the browser stops the worker, assets come from L2 (IndexedDB)', async ({ launchOptions, baseURL }, testInfo) => {
+    // CDP's ServiceWorker.stopAllWorkers crashes Chromium 156 (SIGTRAP) now and then. Closing
+    // the browser stops the worker for sure; a persistent profile keeps its IndexedDB for the
+    // second launch, as a user's browser does across a restart.
+    const profile = testInfo.outputPath('profile');
+    const open = () => chromium.launchPersistentContext(profile, { ...launchOptions, baseURL });
+    let context = await open();
+    const first = context.pages()[0] ?? (await context.newPage());
+    await openControlled(first);
+    await expect.poll(async () => (await swStats(first)).l2.entries).toBeGreaterThanOrEqual(4);
+    const before = await swStats(first);
+    await context.close();
+    context = await open();
+    const page = context.pages()[0] ?? (await context.newPage());
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(String(e)));
+    await page.goto(pageUrl());
+    await page.waitForFunction(() => !!navigator.serviceWorker.controller);
+    await page.evaluate(() => (window as any).sw.ready);
     await expect(page.locator('#title')).toHaveCSS('color', 'rgb(0, 128, 0)');
     await expect(page.locator('html')).toHaveAttribute('data-app', 'loaded');
     const after = await swStats(page);
@@ -69,6 +83,8 @@ test.describe('tiers', () => {
     // And the stats become beacon events.
     const events = await page.evaluate((s) => (window as any).ppsw.swStatsEvents(s), after);
     expect(events).toContainEqual(expect.objectContaining({ kind: 'sw', name: 'sw.l2.hits', value: after.tiers.l2.hits }));
+    expect(errors).toEqual([]);
+    await context.close();
   });
 
   test('a corrupt or half-missing L2 entry is a miss, never an error for the page', async ({ page }) => {

@@ -20,6 +20,21 @@ describe('compare', () => {
     expect(compare(results([130, 128, 135, 131, 129, 133]), results([100, 102, 98, 101, 99, 103])).verdict).toBe('improvement');
   });
 
+  it('calls a significant shift smaller than minChange no change: machine drift, not the page', () => {
+    // The failure CI once saw: the same page measured twice, TBT 85 → 91 ms, p = 0.02.
+    const a = results([85, 80, 88, 84, 86]);
+    const b = results([91, 90, 93, 89, 92]);
+    const c = compare(a, b);
+    expect(c.metrics[0]!.p).toBeLessThan(0.05);
+    expect(c.metrics[0]).toMatchObject({ verdict: 'no change', change: expect.closeTo(0.0706, 3) });
+    expect(compare(a, b, { minChange: 0.05 }).verdict).toBe('regression');
+  });
+
+  it('measures change from a zero median as a whole change', () => {
+    const c = compare(results([0, 0, 0, 0, 0, 0]), results([0.2, 0.3, 0.2, 0.25, 0.3, 0.2]));
+    expect(c.metrics[0]).toMatchObject({ change: 1, verdict: 'regression' });
+  });
+
   it('calls noise no change, where a single-run threshold would flap', () => {
     const c = compare(results([100, 120, 95, 130, 105, 110, 98, 125]), results([104, 118, 99, 127, 101, 114, 96, 122]));
     expect(c.verdict).toBe('no change');
