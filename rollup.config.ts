@@ -40,6 +40,7 @@ const config: RollupOptions[] = [
     plugins: [
       lazyChunksBesideScript({
         'web-vitals/attribution': './pagepace.attribution.js',
+        'web-vitals': './pagepace.web-vitals.js',
         './remote': './pagepace.remote.js',
         './codec': './pagepace.codec.js',
         '../beacon/formats/otlp': './pagepace.otlp.js',
@@ -75,9 +76,10 @@ const config: RollupOptions[] = [
     output: { file: 'dist/pagepace-sw.js', format: 'iife', sourcemap: true, plugins: [min(false)] },
   },
   {
-    input: 'web-vitals/attribution',
+    // web-vitals for the script tag, plain and with attribution: loaded when start-up runs.
+    input: { 'pagepace.attribution': 'web-vitals/attribution', 'pagepace.web-vitals': 'web-vitals' },
     plugins: [nodeResolve()],
-    output: { file: 'dist/pagepace.attribution.js', format: 'es', plugins: [min()] },
+    output: { dir: 'dist', format: 'es', entryFileNames: '[name].js', chunkFileNames: 'pagepace.[name]-[hash].js', plugins: [min()] },
   },
   {
     // Node entries: the collector and the Playwright kit.

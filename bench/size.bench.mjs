@@ -28,6 +28,7 @@ export async function run({ root }) {
     'lazy: worker client + comlink (pagepace.remote.js)': file('pagepace.remote.js'),
     'lazy: main-thread codec fallback (pagepace.codec.js)': file('pagepace.codec.js'),
     'lazy: OTLP encoder (pagepace.otlp.js)': file('pagepace.otlp.js'),
+    'lazy: web-vitals (pagepace.web-vitals.js)': file('pagepace.web-vitals.js'),
     'lazy: attribution (pagepace.attribution.js)': file('pagepace.attribution.js'),
     'lazy: measurement sources (pagepace.sources.js)': file('pagepace.sources.js'),
     'lazy: prefetching (pagepace.prefetch.js)': file('pagepace.prefetch.js'),
@@ -38,10 +39,10 @@ export async function run({ root }) {
     sw = file('pagepace-sw.js');
   } catch {}
   const eager = pagepace['script tag, eager (pagepace.iife.js)'];
-  // What a page can load in all: the eager script and the lazy chunks a page uses with every feature on (not the
-  // attribution build, only fetched when asked for, nor the main-thread codec, only fetched when the worker fails).
-  const total = eager + pagepace['lazy: encoding worker (pagepace.worker.js)'] + pagepace['lazy: worker client + comlink (pagepace.remote.js)']
-    + pagepace['lazy: measurement sources (pagepace.sources.js)'] + pagepace['lazy: prefetching (pagepace.prefetch.js)'];
+  // What a page loads in all with every feature on: the eager script and its lazy chunks. Not the attribution
+  // build (opt-in, a bigger web-vitals in place of the plain one), nor the main-thread codec (only when the worker fails).
+  const everyFeature = ['web-vitals', 'encoding worker', 'worker client', 'measurement sources', 'prefetching', 'sw-client', 'lazy loading'];
+  const total = eager + Object.entries(pagepace).filter(([k]) => k.startsWith('lazy:') && everyFeature.some((f) => k.includes(f))).reduce((a, [, v]) => a + v, 0);
   const anchors = {
     'web-vitals (onLCP, onINP, onCLS, onFCP, onTTFB)': await bundled(root, "export { onLCP, onINP, onCLS, onFCP, onTTFB } from 'web-vitals';"),
     'quicklink (listen, prefetch)': await bundled(root, "export { listen, prefetch } from 'quicklink';"),
@@ -54,7 +55,7 @@ export async function run({ root }) {
   const core = pagepace['core npm import: createPagePace (eager)'];
   const goals = [
     [`eager client JavaScript with every feature on ≤ 8 KB`, eager <= 8 * 1024, kb(eager)],
-    [`everything including lazy chunks ≤ 14 KB (eager + worker + its client + sources + prefetch)`, total <= 14 * 1024, kb(total)],
+    [`everything including lazy chunks ≤ 14 KB (eager + web-vitals + worker + its client + sources + prefetch + sw-client + lazy loading)`, total <= 14 * 1024, kb(total)],
     [`core npm import ≤ 4.5 KB`, core <= 4.5 * 1024, kb(core)],
   ];
   const markdown = [

@@ -1,4 +1,3 @@
-import { onCLS, onFCP, onINP, onLCP, onTTFB } from 'web-vitals';
 import type { Metric, MetricType, ReportOpts } from 'web-vitals';
 import type { Attrs, PerfEvent } from '../core/types';
 
@@ -72,7 +71,8 @@ export const metricTime = (m: Pick<Metric, 'entries'>): number => m.entries[0]?.
 /**
  * Observes LCP, INP, CLS, FCP and TTFB through web-vitals and reports each as a PerfEvent.
  * web-vitals has no way to unsubscribe, so `report` must itself go quiet after destroy.
- * The attribution build is imported dynamically: it is only fetched when asked for.
+ * web-vitals is imported dynamically, the attribution build only when asked for: start-up runs in
+ * idle time after load and web-vitals reads buffered entries, so its 3 kB need not be eager.
  * With `routeAt`, each metric gets `attrs.route`: the route view active when it happened, not when
  * it was reported (INP and CLS are reported at page hide, often on another route).
  */
@@ -81,9 +81,7 @@ export async function observeVitals(
   report: (e: PerfEvent) => void,
   routeAt?: (t: number) => string | undefined,
 ): Promise<void> {
-  const lib: Lib = opts.attribution
-    ? ((await import('web-vitals/attribution')) as unknown as Lib)
-    : ({ onCLS, onFCP, onINP, onLCP, onTTFB } as unknown as Lib);
+  const lib = (opts.attribution ? await import('web-vitals/attribution') : await import('web-vitals')) as unknown as Lib;
   const ro: ReportOpts = { reportAllChanges: !!opts.reportAllChanges, ...(opts.softNavs ? { reportSoftNavs: true } : {}) };
   const cb = (m: MetricType) => {
     const e = vitalEvent(m);
