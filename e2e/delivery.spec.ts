@@ -54,6 +54,8 @@ test.describe('nothing lost', () => {
   test('back online without a reload: the online event replays the outbox at once', async ({ page, context, demo }) => {
     await page.goto('/fixtures/delivery.html?n=0');
     const session = await sessionOf(page);
+    // The sending side (a chunk loaded in idle time after load) is running, with its outbox.
+    await expect.poll(() => page.evaluate(() => (window as any).pace.stats().outbox)).toBe('indexeddb');
     await context.setOffline(true);
     const stats = await page.evaluate(async () => {
       await (window as any).pace.flush();
@@ -62,6 +64,35 @@ test.describe('nothing lost', () => {
     expect(stats).toMatchObject({ sent: 0, retried: 1 });
     await context.setOffline(false);
     await expectExactlyOnce(demo, session, names([0]));
+  });
+
+  test('offline before the sending side has loaded: events wait in the page and go once back online', async ({ page, context, demo }) => {
+    await page.goto('/fixtures/delivery.html?n=0', { waitUntil: 'domcontentloaded' });
+    await context.setOffline(true); // before start-up, which waits for idle time after load
+    const session = await sessionOf(page);
+    await page.evaluate(async () => {
+      (window as any).pace.track('offline:early', 1);
+      await (window as any).pace.flush(); // resolves at once: nothing can go yet
+    });
+    await page.waitForTimeout(1500); // start-up time passes, offline
+    expect(await page.evaluate(() => (window as any).pace.stats())).toMatchObject({ sent: 0, errors: 0 });
+    await context.setOffline(false);
+    await expectExactlyOnce(demo, session, [...names([0]), 'offline:early']);
+  });
+
+  test('a page left before the sending side has loaded: its events are beaconed and journaled, delivered once', async ({ page, demo }) => {
+    // No idle time: the page records and is gone at once (delivery.html records its 3 events inline).
+    const duplicates = demo.collectorStats().duplicates;
+    await page.route(/pagepace\.sender\.js/, () => {}); // the chunk never arrives in this page
+    await page.goto('/fixtures/delivery.html?n=0');
+    const session = await sessionOf(page);
+    await page.unroute(/pagepace\.sender\.js/);
+    await page.goto('/fixtures/delivery.html?n=1');
+    // This load replays the journal: the beacon had arrived, so the collector drops the copy.
+    await expect.poll(() => page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('pagepace:unload:')).length)).toBe(0);
+    await expect.poll(() => demo.collectorStats().duplicates).toBeGreaterThan(duplicates);
+    await page.goto('/fixtures/blank.html');
+    await expectExactlyOnce(demo, session, names([0, 1]));
   });
 
   for (const retryAfter of [undefined, '1']) {

@@ -10,6 +10,9 @@ test('the service worker replays the outbox by Background Sync, with no page of 
   await page.reload();
   await page.waitForFunction(() => !!navigator.serviceWorker.controller);
   const session = await sessionOf(page);
+  // pagepace's sending side (a chunk it loads in idle time) has come, and the worker cached it,
+  // as on any visit after the first.
+  await expect.poll(() => page.evaluate((c) => ((window as any).first ??= (window as any).PagePace.createPagePace(c)).stats().outbox, config)).toBe('indexeddb');
 
   // 2. Offline: the send fails, the batch is parked in the IndexedDB outbox and a sync is requested.
   await context.setOffline(true);

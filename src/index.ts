@@ -1,10 +1,12 @@
-import { createSender, MAX_QUEUE } from './beacon/sender';
-import type { SenderStats } from './beacon/sender';
+import { sendEarly } from './beacon/early';
+import { MAX_QUEUE } from './beacon/limits';
+import type { Sender, SenderStats } from './beacon/sender';
 import { resolveConfig } from './core/config';
 import type { PagePaceConfig } from './core/config';
 import { PagePaceError } from './core/errors';
 import { createGuard } from './core/guard';
 import { whenIdleAfterLoad } from './core/idle';
+import { importWhenOnline } from './core/online';
 import { loadSession } from './core/ids';
 import { stripEventUrls, stripUrl } from './core/privacy';
 import type { Attrs, PerfEvent } from './core/types';
@@ -72,7 +74,7 @@ export interface PagePace {
   destroy(): Promise<void>;
 }
 
-export { MAX_QUEUE } from './beacon/sender';
+export { MAX_QUEUE } from './beacon/limits';
 export type { SenderStats } from './beacon/sender';
 
 /**
@@ -97,7 +99,7 @@ export function createPagePace(config?: PagePaceConfig): PagePace {
 
   const page = () => (cfg.privacy.stripQuery ? stripUrl(location.href) : location.href);
   const sends = session.sampled && !!(cfg.transport || cfg.endpoint);
-  let sender: ReturnType<typeof createSender> | undefined;
+  let sender: Sender | undefined;
   // Until start-up, events wait here (bounded like the send queue; overflow is counted as dropped).
   let early: PerfEvent[] | undefined = [];
   let earlyDropped = 0;
@@ -105,8 +107,31 @@ export function createPagePace(config?: PagePaceConfig): PagePace {
   /**
    * Start-up runs in idle time after load, in two small steps (vitals, then the sending side), so
    * it never delays the page's first paint. web-vitals reads buffered entries, so nothing is
-   * missed. A page hide, flush() or destroy() finishes it at once, synchronously.
+   * missed. Both are chunks fetched at the first step. A page hide, flush() or destroy() finishes
+   * start-up at once; a hide before the sending side has arrived sends the early events itself.
    */
+  let senderModule: typeof import('./beacon/sender') | undefined;
+  let senderLoad: Promise<void> | undefined;
+  let startWanted = false;
+  let flushWanted = false;
+  // Offline, events wait in `early` for the network (and a hide sends them). flush() waits for
+  // the first try only (`senderTried`), never for the network.
+  let senderTried: Promise<void> = Promise.resolve();
+  const loadSender = (): Promise<void> => {
+    if (senderLoad || !sends) return senderTried;
+    let tried = () => {};
+    senderTried = new Promise((r) => (tried = r));
+    senderLoad = importWhenOnline(() => import('./beacon/sender'), tried)
+      .then((m) => {
+        senderModule = m;
+        if (startWanted) start();
+        // A flush() asked for while the sending side was away is honoured now.
+        if (flushWanted) void sender?.flush(hidden);
+      })
+      .catch((err) => guard.report('sender', err))
+      .finally(tried);
+    return senderTried;
+  };
   let vitalsStarted = false;
   const startVitals = () => {
     if (vitalsStarted || destroyed || !cfg.vitals) return;
@@ -114,23 +139,30 @@ export function createPagePace(config?: PagePaceConfig): PagePace {
     observeVitals(cfg.vitals, guard.wrap('vitals', record), src.routeAt).catch((err) => guard.report('vitals', err));
   };
   const start = () => {
+    startWanted = true;
     void src.start();
     startVitals();
-    if (!early) return;
+    void loadSender();
+    if (!early || (sends && !senderModule)) return;
     const waiting = early;
     early = undefined;
-    if (sends) guard.run('start', () => (sender = createSender(cfg, session, page, guard, (e) => void record(e))));
+    if (sends) guard.run('start', () => (sender = senderModule!.createSender(cfg, session, page, guard, (e) => void record(e))));
     for (const e of waiting) sender?.add(e);
   };
   let cancelStart = whenIdleAfterLoad(() => {
     startVitals();
+    void loadSender();
     cancelStart = whenIdleAfterLoad(start);
   });
 
   const flushHidden = () => {
     unloadQueued = false;
     start();
-    void sender?.flush(true);
+    if (sender) void sender.flush(true);
+    else if (sends && early?.length) {
+      const events = early.splice(0);
+      guard.run('unload', () => sendEarly(events, { sessionId: session.id, page: page(), maxEvents: cfg.batch.maxEvents, endpoint: cfg.endpoint, transport: cfg.transport }));
+    }
   };
 
   // Once per hide (visibilitychange and pagehide both come): the counters travel with the last batch.
@@ -222,7 +254,7 @@ export function createPagePace(config?: PagePaceConfig): PagePace {
   let prefetch: Prefetcher | undefined;
   if (cfg.prefetch) {
     const opts = cfg.prefetch;
-    import('./loading/prefetch')
+    importWhenOnline(() => import('./loading/prefetch'))
       .then((m) => void (destroyed || (prefetch = guard.run('prefetch', () => m.startPrefetch(opts, loadingDeps)))))
       .catch((e) => guard.report('prefetch', e));
   }
@@ -232,7 +264,7 @@ export function createPagePace(config?: PagePaceConfig): PagePace {
   let swTimer: ReturnType<typeof setInterval> | undefined;
   if (cfg.serviceWorker) {
     const o = cfg.serviceWorker;
-    import('./sw-client')
+    importWhenOnline(() => import('./sw-client'))
       .then((m) => {
         if (destroyed) return;
         sw = m.registerServiceWorker({ url: o.url, ...(o.scope ? { scope: o.scope } : {}), ...(o.config ? { config: o.config } : {}), onError: (e) => guard.report('serviceWorker', e) });
@@ -276,6 +308,8 @@ export function createPagePace(config?: PagePaceConfig): PagePace {
     },
     async flush() {
       start();
+      flushWanted = !sender;
+      await loadSender();
       await sender?.flush(hidden);
     },
     summary: (route) => summary.summary(route),
@@ -308,10 +342,11 @@ export function createPagePace(config?: PagePaceConfig): PagePace {
       lazy?.destroy();
       prefetch?.destroy();
       vitalsStarted = true; // never start web-vitals only to stop it
-      start(); // events recorded so far still go out
+      start(); // events recorded so far still go out (once the sending side has arrived)
       document.removeEventListener('visibilitychange', onVisibility);
       removeEventListener('pagehide', onPageHide);
       destroyed = true;
+      await loadSender();
       await sender?.flush(hidden);
       await sender?.destroy();
     },

@@ -5,6 +5,7 @@ import { whenIdleAfterLoad } from '../core/idle';
 import type { PerfEvent } from '../core/types';
 import { createEncoder } from '../worker/encoder';
 import { createBatcher } from './batcher';
+import { MAX_QUEUE } from './limits';
 import type { Batcher } from './batcher';
 import { createDelivery } from './delivery';
 import type { DeliveryStats } from './delivery';
@@ -13,8 +14,7 @@ import { requestOutboxSync } from './sync';
 import { createCustomTransport, createHttpTransport } from './transport';
 import type { TransportStats } from './transport';
 
-/** Max events held in memory waiting for delivery; beyond it new events are dropped and counted. */
-export const MAX_QUEUE = 1000;
+export { MAX_QUEUE };
 
 /** Counters of the sending side, as `stats()` shows them. */
 export interface SenderStats {

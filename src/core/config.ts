@@ -140,157 +140,143 @@ export interface ResolvedConfig {
   privacy: Required<PrivacyOptions>;
 }
 
-const FORMATS: readonly Format[] = ['binary', 'json', 'otlp'];
+/** Checks the value at `path` and returns it, or its default; `undefined` leaves the key out. */
+type Check = (v: unknown, path: string) => unknown;
 
 type Obj = Record<string, unknown>;
 
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-function object(path: string, v: unknown, keys: readonly string[]): Obj {
-  if (!isObj(v)) fail(path, v, 'an object');
-  for (const k in v) {
-    if (!keys.includes(k)) fail(path ? `${path}.${k}` : k, v[k], `one of the known keys of ${path || 'the config'} (${keys.join(', ')}); check the spelling`);
-  }
-  return v;
+/** `undefined` gives `dflt`; any other value must pass `ok`. */
+const is = (ok: (v: unknown) => unknown, allowed: string, dflt?: unknown): Check => (v, p) =>
+  v === undefined ? dflt : ok(v) ? v : fail(p, v, allowed);
+
+const bool = (dflt?: boolean) => is((v) => typeof v === 'boolean', 'true or false', dflt);
+
+// Finite bounds also turn away NaN and ±Infinity.
+const num = (min: number, max: number, int?: 1 | 0, dflt?: number) =>
+  is((v) => typeof v === 'number' && v >= min && v <= max && (!int || v % 1 === 0), `${int ? 'an integer' : 'a number'} from ${min} to ${max}`, dflt);
+
+const isText = (v: unknown) => typeof v === 'string' && v.trim();
+const str = (allowed: string) => is(isText, allowed);
+
+const fn = is((v) => typeof v === 'function', 'a function');
+
+/** A boolean whose default is the module's own. */
+const flag = bool();
+
+const at = (path: string, k: string) => (path ? `${path}.${k}` : k);
+
+/**
+ * An object of known keys, each with its check; the result leaves out what is undefined, so a
+ * module's own defaults apply to what the user did not set. A `feature` also takes true or false.
+ * Keys in `first` are checked before the rest: which of several mistakes is reported does not
+ * depend on the order of the keys in messages.
+ */
+function shape(checks: Record<string, Check>, feature?: 1 | 0, first: string[] = []): Check {
+  const keys = Object.keys(checks);
+  const list = keys.join(', ');
+  return (v = {}, p) => {
+    if (!isObj(v)) fail(p, v, feature ? `true, false or an object with ${list}` : 'an object');
+    for (const k in v) if (!keys.includes(k)) fail(at(p, k), v[k], `one of the known keys of ${p || 'the config'} (${list}); check the spelling`);
+    const out: Obj = {};
+    for (const k of new Set([...first, ...keys])) {
+      const x = checks[k]!(v[k], at(p, k));
+      if (x !== undefined) out[k] = x;
+    }
+    return out;
+  };
 }
 
-function bool<D extends boolean | undefined>(path: string, v: unknown, dflt: D): boolean | D {
-  if (v === undefined) return dflt;
-  if (typeof v !== 'boolean') fail(path, v, 'true or false');
-  return v;
+/** `boolean | {…}` switches: true is the object's defaults; undefined is on, or off when `off`. */
+function feature(checks: Record<string, Check>, off?: 1 | 0, first?: string[]): Check {
+  const read = shape(checks, 1, first);
+  return (v, p) => (v === false || (off && v === undefined) ? false : read(v === true ? {} : v, p));
 }
 
-function num<D extends number | undefined>(path: string, v: unknown, min: number, max: number, dflt: D, int = false): number | D {
-  if (v === undefined) return dflt;
-  if (typeof v !== 'number' || !Number.isFinite(v) || v < min || v > max || (int && !Number.isInteger(v))) {
-    fail(path, v, `${int ? 'an integer' : 'a number'} from ${min} to ${max}`);
-  }
-  return v;
-}
+/** name → value maps (lazy components, budgets), every value checked. */
+const map = (check: Check, allowed: string): Check => (v, p) => {
+  if (!isObj(v)) fail(p, v, allowed);
+  const out: Obj = {};
+  for (const [k, x] of Object.entries(v)) out[k] = check(x, `${p}.${k}`);
+  return out;
+};
 
-function str(path: string, v: unknown, what = 'a non-empty string'): string {
-  if (typeof v !== 'string' || !v.trim()) fail(path, v, what);
-  return v;
-}
+const FORMATS = ['binary', 'json', 'otlp'];
+const components = map(fn, 'an object mapping component names to loaders, e.g. { chart: () => import("./chart.js") }');
+const budgets = map(num(0, Number.MAX_VALUE, 0, 0), 'an object mapping metric names to limits, e.g. { LCP: 2500 }');
+// Off unless asked: a periodic timer, and measureUserAgentSpecificMemory is not free.
+const memory = feature({ intervalMs: num(1000, 3_600_000, 1, 30_000) }, 1);
+const serviceWorker = shape({
+  url: (v, p) => (isText(v) ? v : fail(p, v, 'the URL of pagepace-sw.js, e.g. "/pagepace-sw.js"')),
+  scope: str('a scope path such as "/"'),
+  // The worker checks its config field by field and reports what it drops in stats().problems.
+  config: is(isObj, 'an object of routes, TTLs and budgets (see sw/README.md)'),
+}, 0, ['config']);
 
-function fn<T>(path: string, v: unknown): T | undefined {
-  if (v !== undefined && typeof v !== 'function') fail(path, v, 'a function');
-  return v as T | undefined;
-}
-
-/** Drops keys left undefined, so a module's own defaults apply to what the user did not set. */
-function given<T extends object>(o: T): T {
-  for (const k of Object.keys(o) as (keyof T)[]) if (o[k] === undefined) delete o[k];
-  return o;
-}
-
-/** `boolean | {…}` feature switches: undefined → default on with no options. */
-function feature<T extends Obj>(path: string, v: unknown, keys: readonly string[], read: (o: Obj) => T): false | T {
-  if (v === undefined || v === true) return read({});
-  if (v === false) return false;
-  if (!isObj(v)) fail(path, v, `true, false or an object with ${keys.join(', ')}`);
-  return read(object(path, v, keys));
-}
-
-const KEYS = [
-  'endpoint', 'format', 'transport', 'sampleRate', 'debug', 'vitals', 'lazy', 'prefetch', 'serviceWorker',
-  'worker', 'batch', 'budgets', 'onMetric', 'onBudgetExceeded', 'beforeSend', 'privacy', 'routes',
-] as const;
+const config = shape({
+  endpoint: str('a non-empty URL string such as "/collect"'),
+  format: is((v) => FORMATS.includes(v as string), FORMATS.map((f) => `"${f}"`).join(' or '), 'binary'),
+  transport: fn,
+  sampleRate: num(0, 1, 0, 1),
+  debug: bool(false),
+  vitals: feature({
+    attribution: bool(false),
+    reportAllChanges: bool(false),
+    softNavs: bool(false),
+    navigation: bool(true),
+    resources: bool(true),
+    longFrames: bool(true),
+    memory: (v, p) => memory(v ?? false, p),
+    overhead: bool(true),
+  }),
+  lazy: feature({
+    rootMargin: str('a CSS margin such as "200px"'),
+    threshold: num(0, 1),
+    fadeMs: num(0, 10_000, 1),
+    rememberLcp: flag,
+    // The user's own object: lazy loading looks components up in it.
+    components: (v, p) => (v === undefined || components(v, p), v),
+    onLoad: fn,
+    onError: fn,
+  }),
+  prefetch: feature({
+    hoverDelayMs: num(0, 5000, 1),
+    ignore: is((v) => Array.isArray(v) && v.every((r) => r instanceof RegExp), 'an array of RegExp'),
+    origins: is(
+      (v) => Array.isArray(v) && v.every((x) => typeof x === 'string' && /^https?:\/\/[^/]+$/.test(x)),
+      'an array of origins such as ["https://cdn.example.com"]',
+    ),
+    viewport: flag,
+    intent: flag,
+    predict: flag,
+    predictThreshold: num(0, 1),
+    predictTop: num(1, 10, 1),
+    prerender: flag,
+    concurrency: num(1, 16, 1),
+    maxPrefetches: num(0, 1000, 1),
+    maxBytes: num(0, 1e9),
+    preconnect: flag,
+  }, 0, ['ignore', 'origins']),
+  serviceWorker: (v, p) => (v === undefined || v === false ? false : serviceWorker(v, p)),
+  worker: feature({ url: str('the URL of pagepace.worker.js') }),
+  batch: shape({
+    maxEvents: num(1, 1000, 1, 50),
+    maxBytes: num(1024, 60_000, 1, 16_384),
+    maxDelayMs: num(0, 600_000, 1, 5_000),
+  }),
+  budgets: (v = {}, p) => budgets(v, p),
+  onMetric: fn,
+  onBudgetExceeded: fn,
+  beforeSend: fn,
+  privacy: shape({ stripQuery: bool(true) }),
+  routes: feature({ auto: bool(false), name: fn }, 1),
+}, 0, ['format', 'endpoint', 'transport', 'sampleRate', 'debug', 'vitals', 'routes']);
 
 /**
  * Validates a config and fills in defaults.
  * @throws PagePaceError naming the key path, the value received and what is allowed.
  */
 export function resolveConfig(input: PagePaceConfig | undefined): ResolvedConfig {
-  const c = object('', input ?? {}, KEYS);
-  const format = c.format === undefined ? 'binary' : (c.format as Format);
-  if (!FORMATS.includes(format)) fail('format', c.format, FORMATS.map((f) => `"${f}"`).join(' or '));
-  return {
-    endpoint: c.endpoint === undefined ? undefined : str('endpoint', c.endpoint, 'a non-empty URL string such as "/collect"'),
-    format,
-    transport: fn<TransportFn>('transport', c.transport),
-    sampleRate: num('sampleRate', c.sampleRate, 0, 1, 1),
-    debug: bool('debug', c.debug, false),
-    vitals: feature('vitals', c.vitals, ['attribution', 'reportAllChanges', 'softNavs', 'navigation', 'resources', 'longFrames', 'memory', 'overhead'], (o) => ({
-      attribution: bool('vitals.attribution', o.attribution, false),
-      reportAllChanges: bool('vitals.reportAllChanges', o.reportAllChanges, false),
-      softNavs: bool('vitals.softNavs', o.softNavs, false),
-      navigation: bool('vitals.navigation', o.navigation, true),
-      resources: bool('vitals.resources', o.resources, true),
-      longFrames: bool('vitals.longFrames', o.longFrames, true),
-      // Off unless asked: a periodic timer, and measureUserAgentSpecificMemory is not free.
-      memory: feature('vitals.memory', o.memory ?? false, ['intervalMs'], (m) => ({
-        intervalMs: num('vitals.memory.intervalMs', m.intervalMs, 1000, 3_600_000, 30_000, true),
-      })),
-      overhead: bool('vitals.overhead', o.overhead, true),
-    })),
-    routes: c.routes === undefined || c.routes === false ? false : feature('routes', c.routes, ['auto', 'name'], (o) => ({
-      auto: bool('routes.auto', o.auto, false),
-      ...(o.name === undefined ? {} : { name: fn<(url: URL) => string>('routes.name', o.name)! }),
-    })),
-    lazy: feature('lazy', c.lazy, ['rootMargin', 'threshold', 'fadeMs', 'rememberLcp', 'components', 'onLoad', 'onError'], (o) => given({
-      rootMargin: o.rootMargin === undefined ? undefined : str('lazy.rootMargin', o.rootMargin, 'a CSS margin such as "200px"'),
-      threshold: num('lazy.threshold', o.threshold, 0, 1, undefined),
-      fadeMs: num('lazy.fadeMs', o.fadeMs, 0, 10_000, undefined, true),
-      rememberLcp: bool('lazy.rememberLcp', o.rememberLcp, undefined),
-      components: o.components === undefined ? undefined : (() => {
-        if (!isObj(o.components)) fail('lazy.components', o.components, 'an object mapping component names to loaders, e.g. { chart: () => import("./chart.js") }');
-        for (const [k, v] of Object.entries(o.components)) fn(`lazy.components.${k}`, v);
-        return o.components as LazyStartOptions['components'];
-      })(),
-      onLoad: fn<LazyStartOptions['onLoad']>('lazy.onLoad', o.onLoad),
-      onError: fn<LazyStartOptions['onError']>('lazy.onError', o.onError),
-    })),
-    prefetch: feature('prefetch', c.prefetch, ['hoverDelayMs', 'ignore', 'origins', 'viewport', 'intent', 'predict', 'predictThreshold', 'predictTop', 'prerender', 'concurrency', 'maxPrefetches', 'maxBytes', 'preconnect'], (o) => {
-      if (o.ignore !== undefined && (!Array.isArray(o.ignore) || !o.ignore.every((r) => r instanceof RegExp))) fail('prefetch.ignore', o.ignore, 'an array of RegExp');
-      if (o.origins !== undefined && (!Array.isArray(o.origins) || !o.origins.every((x) => typeof x === 'string' && /^https?:\/\/[^/]+$/.test(x)))) {
-        fail('prefetch.origins', o.origins, 'an array of origins such as ["https://cdn.example.com"]');
-      }
-      return given({
-        hoverDelayMs: num('prefetch.hoverDelayMs', o.hoverDelayMs, 0, 5000, undefined, true),
-        ignore: o.ignore as RegExp[] | undefined,
-        origins: o.origins as string[] | undefined,
-        viewport: bool('prefetch.viewport', o.viewport, undefined),
-        intent: bool('prefetch.intent', o.intent, undefined),
-        predict: bool('prefetch.predict', o.predict, undefined),
-        predictThreshold: num('prefetch.predictThreshold', o.predictThreshold, 0, 1, undefined),
-        predictTop: num('prefetch.predictTop', o.predictTop, 1, 10, undefined, true),
-        prerender: bool('prefetch.prerender', o.prerender, undefined),
-        concurrency: num('prefetch.concurrency', o.concurrency, 1, 16, undefined, true),
-        maxPrefetches: num('prefetch.maxPrefetches', o.maxPrefetches, 0, 1000, undefined, true),
-        maxBytes: num('prefetch.maxBytes', o.maxBytes, 0, 1e9, undefined),
-        preconnect: bool('prefetch.preconnect', o.preconnect, undefined),
-      });
-    }),
-    serviceWorker: c.serviceWorker === undefined || c.serviceWorker === false ? false : (() => {
-      const o = object('serviceWorker', c.serviceWorker, ['url', 'scope', 'config']);
-      if (o.config !== undefined && !isObj(o.config)) fail('serviceWorker.config', o.config, 'an object of routes, TTLs and budgets (see sw/README.md)');
-      return {
-        url: str('serviceWorker.url', o.url, 'the URL of pagepace-sw.js, e.g. "/pagepace-sw.js"'),
-        ...(o.scope === undefined ? {} : { scope: str('serviceWorker.scope', o.scope, 'a scope path such as "/"') }),
-        // The worker checks its config field by field and reports what it drops in stats().problems.
-        ...(o.config === undefined ? {} : { config: o.config as SwWorkerConfig }),
-      };
-    })(),
-    worker: feature('worker', c.worker, ['url'], (o) => (o.url === undefined ? {} : { url: str('worker.url', o.url, 'the URL of pagepace.worker.js') })),
-    batch: (() => {
-      const o = c.batch === undefined ? {} : object('batch', c.batch, ['maxEvents', 'maxBytes', 'maxDelayMs']);
-      return {
-        maxEvents: num('batch.maxEvents', o.maxEvents, 1, 1000, 50, true),
-        maxBytes: num('batch.maxBytes', o.maxBytes, 1024, 60_000, 16_384, true),
-        maxDelayMs: num('batch.maxDelayMs', o.maxDelayMs, 0, 600_000, 5_000, true),
-      };
-    })(),
-    budgets: (() => {
-      const budgets: Record<string, number> = {};
-      if (c.budgets === undefined) return budgets;
-      if (!isObj(c.budgets)) fail('budgets', c.budgets, 'an object mapping metric names to limits, e.g. { LCP: 2500 }');
-      for (const [k, v] of Object.entries(c.budgets)) budgets[k] = num(`budgets.${k}`, v, 0, Number.MAX_VALUE, 0);
-      return budgets;
-    })(),
-    onMetric: fn('onMetric', c.onMetric),
-    onBudgetExceeded: fn('onBudgetExceeded', c.onBudgetExceeded),
-    beforeSend: fn('beforeSend', c.beforeSend),
-    privacy: { stripQuery: bool('privacy.stripQuery', (c.privacy === undefined ? {} : object('privacy', c.privacy, ['stripQuery'])).stripQuery, true) },
-  };
+  return config(input ?? {}, '') as ResolvedConfig;
 }

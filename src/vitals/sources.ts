@@ -1,3 +1,4 @@
+import { importWhenOnline } from '../core/online';
 import type { Guard } from '../core/guard';
 import type { PerfEvent } from '../core/types';
 import type { SourceContext } from './context';
@@ -75,7 +76,7 @@ export function startSources(opts: SourcesOptions, deps: SourcesDeps): Sources {
   const follow = opts.routes && opts.routes.auto ? routes.follow : undefined;
   const start = () =>
     (started ??= opts.navigation !== false || opts.resources !== false || opts.longFrames !== false || opts.memory || follow || overhead
-      ? import('./lazySources').then(
+      ? importWhenOnline(() => import('./lazySources')).then(
         ({ startLazySources }) => {
           if (!stopped) stopLazy = startLazySources(ctx, opts, { follow, overhead, bytesSent: deps.bytesSent });
         },

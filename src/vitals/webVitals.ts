@@ -1,4 +1,5 @@
 import type { Metric, MetricType, ReportOpts } from 'web-vitals';
+import { importWhenOnline } from '../core/online';
 import type { Attrs, PerfEvent } from '../core/types';
 
 type OnMetric = (cb: (m: MetricType) => void, opts?: ReportOpts) => void;
@@ -81,7 +82,7 @@ export async function observeVitals(
   report: (e: PerfEvent) => void,
   routeAt?: (t: number) => string | undefined,
 ): Promise<void> {
-  const lib = (opts.attribution ? await import('web-vitals/attribution') : await import('web-vitals')) as unknown as Lib;
+  const lib = await importWhenOnline((): Promise<Lib> => (opts.attribution ? import('web-vitals/attribution') : import('web-vitals')) as unknown as Promise<Lib>);
   const ro: ReportOpts = { reportAllChanges: !!opts.reportAllChanges, ...(opts.softNavs ? { reportSoftNavs: true } : {}) };
   const cb = (m: MetricType) => {
     const e = vitalEvent(m);

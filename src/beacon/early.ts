@@ -1,0 +1,41 @@
+import type { TransportFn } from '../core/config';
+import { randomHex } from '../core/ids';
+import type { Batch, PerfEvent } from '../core/types';
+import { PROTOCOL_VERSION } from '../core/types';
+import { journalWrite } from './journal';
+
+/** Where events go when the page is hidden before the sending side has loaded. */
+export interface EarlyTarget {
+  sessionId: string;
+  page: string;
+  /** Events per batch (the configured `batch.maxEvents`): each batch must fit a beacon. */
+  maxEvents: number;
+  endpoint?: string | undefined;
+  transport?: TransportFn | undefined;
+}
+
+/**
+ * Page hide before the sending side's chunk has loaded (it loads in idle time after load):
+ * nothing asynchronous can be awaited, so the early events go out as they would at unload. Each
+ * batch is journaled in localStorage, which the next page load replays, and beaconed as JSON
+ * (same-origin endpoints) or handed to a custom transport. The collector drops whichever copy
+ * comes second by its batch id. Returns the number of events handed over.
+ */
+export function sendEarly(events: PerfEvent[], t: EarlyTarget): number {
+  let n = 0;
+  for (let i = 0; i < events.length; i += t.maxEvents) {
+    const batch: Batch = { v: PROTOCOL_VERSION, batchId: randomHex(8), sessionId: t.sessionId, page: t.page, sentAt: Date.now(), events: events.slice(i, i + t.maxEvents) };
+    journalWrite(batch);
+    try {
+      if (t.transport) void Promise.resolve(t.transport({ batch, unloading: true })).catch(() => {});
+      else if (t.endpoint) {
+        const url = new URL(t.endpoint, location.href);
+        if (url.origin === location.origin) navigator.sendBeacon(url.href, new Blob([JSON.stringify(batch)], { type: 'application/json' }));
+      }
+    } catch {
+      // The journal still holds it.
+    }
+    n += batch.events.length;
+  }
+  return n;
+}
