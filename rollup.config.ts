@@ -39,8 +39,7 @@ const config: RollupOptions[] = [
     input: 'src/auto.ts',
     plugins: [
       lazyChunksBesideScript({
-        'web-vitals/attribution': './pagepace.attribution.js',
-        'web-vitals': './pagepace.web-vitals.js',
+        './vitals/webVitals': './pagepace.vitals.js',
         './remote': './pagepace.remote.js',
         './codec': './pagepace.codec.js',
         '../beacon/formats/otlp': './pagepace.otlp.js',
@@ -48,6 +47,7 @@ const config: RollupOptions[] = [
         './loading/prefetch': './pagepace.prefetch.js',
         './sw-client': './pagepace.sw-client.js',
         './beacon/sender': './pagepace.sender.js',
+        './loading/lazy': './pagepace.lazy.js',
       }),
       nodeResolve(),
       ts(),
@@ -60,7 +60,9 @@ const config: RollupOptions[] = [
       'pagepace.remote': 'src/worker/remote.ts', 'pagepace.codec': 'src/worker/codec.ts', 'pagepace.otlp': 'src/beacon/formats/otlp.ts',
       'pagepace.sources': 'src/vitals/lazySources.ts',
       'pagepace.prefetch': 'src/loading/prefetch.ts', 'pagepace.sw-client': 'src/sw-client/index.ts',
-      'pagepace.sender': 'src/beacon/sender.ts',
+      'pagepace.sender': 'src/beacon/sender.ts', 'pagepace.lazy': 'src/loading/lazy.ts',
+      // web-vitals glue, and the two web-vitals builds it picks from, under names of their own.
+      'pagepace.vitals': 'src/vitals/webVitals.ts', 'pagepace.web-vitals': 'web-vitals', 'pagepace.attribution': 'web-vitals/attribution',
     },
     plugins: [nodeResolve({ browser: true }), ts()],
     output: { dir: 'dist', format: 'es', entryFileNames: '[name].js', chunkFileNames: 'pagepace.[name]-[hash].js', plugins: [min()] },
@@ -76,12 +78,6 @@ const config: RollupOptions[] = [
     input: 'sw/index.ts',
     plugins: [nodeResolve({ browser: true }), ts('./sw/tsconfig.json', ['sw/**/*.ts', 'src/**/*.ts'])],
     output: { file: 'dist/pagepace-sw.js', format: 'iife', sourcemap: true, plugins: [min(false)] },
-  },
-  {
-    // web-vitals for the script tag, plain and with attribution: loaded when start-up runs.
-    input: { 'pagepace.attribution': 'web-vitals/attribution', 'pagepace.web-vitals': 'web-vitals' },
-    plugins: [nodeResolve()],
-    output: { dir: 'dist', format: 'es', entryFileNames: '[name].js', chunkFileNames: 'pagepace.[name]-[hash].js', plugins: [min()] },
   },
   {
     // Node entries: the collector and the Playwright kit.

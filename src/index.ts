@@ -3,7 +3,7 @@ import { MAX_QUEUE } from './beacon/limits';
 import type { Sender, SenderStats } from './beacon/sender';
 import { resolveConfig } from './core/config';
 import type { PagePaceConfig } from './core/config';
-import { PagePaceError } from './core/errors';
+import { fail, PagePaceError } from './core/errors';
 import { createGuard } from './core/guard';
 import { whenIdleAfterLoad } from './core/idle';
 import { importWhenOnline } from './core/online';
@@ -11,11 +11,10 @@ import { loadSession } from './core/ids';
 import { stripEventUrls, stripUrl } from './core/privacy';
 import type { Attrs, PerfEvent } from './core/types';
 import { finite, flatAttrs, metricName } from './core/validate';
-import { startLazy } from './loading/lazy';
+import { startFirstViewport } from './loading/firstViewport';
 import type { ComponentLoader, LazyLoader, LazyStats } from './loading/lazy';
 import type { Prefetcher, PrefetchStats } from './loading/prefetch';
 import type { SwCounters, SwHandle } from './sw-client';
-import { observeVitals } from './vitals/webVitals';
 import { createSummary } from './vitals/summary';
 import type { Summary } from './vitals/summary';
 import { createBudgets } from './vitals/budgets';
@@ -136,7 +135,11 @@ export function createPagePace(config?: PagePaceConfig): PagePace {
   const startVitals = () => {
     if (vitalsStarted || destroyed || !cfg.vitals) return;
     vitalsStarted = true;
-    observeVitals(cfg.vitals, guard.wrap('vitals', record), src.routeAt).catch((err) => guard.report('vitals', err));
+    const opts = cfg.vitals;
+    // The web-vitals glue is a chunk too, which then fetches the web-vitals build it needs.
+    importWhenOnline(() => import('./vitals/webVitals'))
+      .then((m) => (destroyed ? undefined : m.observeVitals(opts, guard.wrap('vitals', record), src.routeAt)))
+      .catch((err) => guard.report('vitals', err));
   };
   const start = () => {
     startWanted = true;
@@ -247,9 +250,18 @@ export function createPagePace(config?: PagePaceConfig): PagePace {
     },
   );
 
-  // Lazy loading starts at once: whether an element is in the first viewport cannot wait.
+  // Lazy loading is a chunk fetched at once; what the first viewport shows cannot wait for it.
   const loadingDeps = { report: (e: PerfEvent) => void record(e), onError: guard.report, debug: cfg.debug };
-  const lazy: LazyLoader | undefined = cfg.lazy ? guard.run('lazy', () => startLazy(cfg.lazy as Exclude<typeof cfg.lazy, false>, loadingDeps)) : undefined;
+  let lazy: LazyLoader | undefined;
+  let stopFirst = () => {};
+  const components: Record<string, ComponentLoader> = {};
+  if (cfg.lazy) {
+    const opts = cfg.lazy;
+    stopFirst = guard.run('lazy', startFirstViewport) ?? stopFirst;
+    importWhenOnline(() => import('./loading/lazy'))
+      .then((m) => void (destroyed || (lazy = guard.run('lazy', () => m.startLazy({ ...opts, components: { ...opts.components, ...components } }, loadingDeps)))))
+      .catch((e) => guard.report('lazy', e));
+  }
   // Prefetching only ever acts in idle time: its code is a chunk of its own.
   let prefetch: Prefetcher | undefined;
   if (cfg.prefetch) {
@@ -317,7 +329,12 @@ export function createPagePace(config?: PagePaceConfig): PagePace {
       metricName('route(name)', name);
       src.route(name);
     },
-    registerComponent: (name, loader) => lazy?.registerComponent(name, loader),
+    registerComponent(name, loader) {
+      metricName('registerComponent(name)', name);
+      if (typeof loader != 'function') fail('registerComponent(loader)', loader, `a function that loads the component, such as () => import("./${name}.js")`);
+      if (lazy) lazy.registerComponent(name, loader);
+      else components[name] = loader; // lazy loading's chunk takes them when it starts
+    },
     preconnect: (origins) => prefetch?.preconnect(origins),
     serviceWorker: () => sw,
     stats() {
@@ -339,6 +356,7 @@ export function createPagePace(config?: PagePaceConfig): PagePace {
       cancelStart();
       clearInterval(swTimer);
       sw?.destroy();
+      stopFirst();
       lazy?.destroy();
       prefetch?.destroy();
       vitalsStarted = true; // never start web-vitals only to stop it

@@ -1,7 +1,7 @@
 import { createRegistry } from './components';
 import type { ComponentLoader } from './components';
-import { inViewport, rememberedLcp, rememberLcp } from './lcpGuard';
-import { LAZY_SELECTOR, lazyKey, lazyTarget, reveal } from './lazyElements';
+import { rememberedLcp, rememberLcp } from './lcpGuard';
+import { inViewport, LAZY_SELECTOR, lazyKey, lazyTarget, reveal } from './lazyElements';
 import { NO_DEPS, now, safe } from './types';
 import type { LoadingDeps } from './types';
 

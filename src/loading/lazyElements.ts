@@ -1,3 +1,6 @@
+/** Marks an image the first-viewport guard started (see firstViewport.ts). */
+export const FIRST = 'data-pp-first';
+
 /** Every attribute that marks something to load lazily. */
 export const LAZY_SELECTOR = '[data-src],[data-srcset],[data-bg],[data-poster],[data-lazy-component]';
 
@@ -12,6 +15,15 @@ export function lazyTarget(el: Element): HTMLElement | null {
   if (el.tagName != 'SOURCE') return el as HTMLElement;
   const p = el.parentElement;
   return p?.tagName == 'PICTURE' ? p.querySelector('img') : p;
+}
+
+/**
+ * Whether an element shows in the viewport now. Zero-size elements do not count: a hidden
+ * element or an image without dimensions sits at 0,0 and would otherwise always "show".
+ */
+export function inViewport(el: Element): boolean {
+  const r = el.getBoundingClientRect();
+  return r.width * r.height > 0 && r.bottom > 0 && r.right > 0 && r.top < innerHeight && r.left < innerWidth;
 }
 
 /** The URL a lazy element stands for: what the LCP memory remembers it by. */
@@ -44,6 +56,14 @@ export function once(t: EventTarget, cb: (ok: boolean) => void): void {
  */
 export function reveal(el: HTMLElement, high: boolean, done: (ok: boolean, url?: string) => void): void {
   const tag = el.tagName;
+  if (el.hasAttribute(FIRST)) {
+    // Started by the first-viewport guard before lazy loading's chunk came: adopt it as it is.
+    el.removeAttribute(FIRST);
+    const img = el as HTMLImageElement;
+    if (img.complete) done(img.naturalWidth > 0, img.currentSrc);
+    else once(img, (ok) => done(ok, img.currentSrc));
+    return;
+  }
   const p = el.parentElement;
   if (high) el.setAttribute('fetchpriority', 'high');
   const bg = el.getAttribute('data-bg');

@@ -2,15 +2,6 @@ import { lazyKey } from './lazyElements';
 import { bound, load, save, touch } from './store';
 import { pageKey } from './types';
 
-/**
- * Whether an element shows in the viewport now. Zero-size elements do not count: a hidden
- * element or an image without dimensions sits at 0,0 and would otherwise always "show".
- */
-export function inViewport(el: Element): boolean {
-  const r = el.getBoundingClientRect();
-  return r.width * r.height > 0 && r.bottom > 0 && r.right > 0 && r.top < innerHeight && r.left < innerWidth;
-}
-
 const KEY = 'lcp';
 
 /** The lazy URL that was this page's LCP element on an earlier visit, if any. */

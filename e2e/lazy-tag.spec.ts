@@ -1,0 +1,42 @@
+import { expect, test } from './fixtures';
+
+test('script tag: lazy loading is a chunk, yet a first-viewport image starts at once with high priority', async ({ page }) => {
+  let release = () => {};
+  const held = new Promise<void>((r) => (release = r));
+  const order: string[] = [];
+  await page.route(/pagepace\.lazy\.js/, async (route) => {
+    await held;
+    order.push('chunk');
+    await route.continue();
+  });
+  page.on('request', (r) => r.url().includes('logo.svg') && order.push(new URL(r.url()).search.slice(1)));
+  await page.goto('/fixtures/lazy-tag.html');
+
+  // The chunk is held back, and the hero is already on its way, with high priority.
+  await expect.poll(() => order).toEqual(['hero']);
+  await expect(page.locator('#hero')).toHaveAttribute('fetchpriority', 'high');
+  await expect(page.locator('#widget')).toHaveText('waiting');
+
+  release();
+  // The chunk adopts the hero (loaded once, never twice) and mounts the component registered early.
+  await expect(page.locator('#hero')).toHaveClass(/pp-loaded/);
+  await expect(page.locator('#widget')).toHaveText('mounted');
+  expect(order).toEqual(['hero', 'chunk']);
+  expect(await page.evaluate(() => (window as any).pace.stats().lazy)).toMatchObject({ eager: 2, deferred: 1, loaded: 2, errors: 0 });
+
+  await page.locator('#below').scrollIntoViewIfNeeded();
+  await expect(page.locator('#below')).toHaveClass(/pp-loaded/);
+  expect(order).toEqual(['hero', 'chunk', 'below']);
+});
+
+test('registerComponent() says what is wrong with a bad loader', async ({ page }) => {
+  await page.goto('/fixtures/lazy-tag.html');
+  const message = await page.evaluate(() => {
+    try {
+      (window as any).pace.registerComponent('x', 'not a function');
+    } catch (e) {
+      return `${(e as Error).name}: ${(e as Error).message}`;
+    }
+  });
+  expect(message).toBe('PagePaceError: pagepace: registerComponent(loader) must be a function that loads the component, such as () => import("./x.js"); received "not a function".');
+});
