@@ -165,13 +165,14 @@ export function startLazy(options: LazyStartOptions = {}, deps: LoadingDeps = NO
     }
   }));
 
+  let releaseTimer: ReturnType<typeof setTimeout> | undefined;
   const init = safe(deps, 'lazy', () => {
     if (!live) return;
     document.removeEventListener('DOMContentLoaded', init);
     scan(document.documentElement, true);
     mo.observe(document.documentElement, { childList: true, subtree: true });
     unhold();
-    setTimeout(release, 1500);
+    releaseTimer = setTimeout(release, 1500);
   });
   // Elements parsed after start are judged once the document is whole, so that the first
   // viewport is the real one.
@@ -228,6 +229,7 @@ export function startLazy(options: LazyStartOptions = {}, deps: LoadingDeps = NO
     },
     destroy() {
       live = false;
+      clearTimeout(releaseTimer);
       io.disconnect();
       mo.disconnect();
       unLcp();
