@@ -1,6 +1,5 @@
-import { randomHex } from '../core/ids';
 import type { Batch, PerfEvent } from '../core/types';
-import { PROTOCOL_VERSION } from '../core/types';
+import { newBatch } from './envelope';
 
 /** Batching thresholds and bounds. */
 export interface BatcherOptions {
@@ -73,7 +72,7 @@ export function createBatcher(opts: BatcherOptions, deps: BatcherDeps): Batcher 
     bytes -= b;
     if (queue.length) arm();
     stats.batches++;
-    return { v: PROTOCOL_VERSION, batchId: randomHex(8), sessionId: deps.sessionId, page: deps.page(), sentAt: Date.now(), events };
+    return newBatch(deps.sessionId, deps.page(), events);
   };
 
   const dispatch = (max?: number) => {

@@ -1,7 +1,6 @@
 import type { TransportFn } from '../core/config';
-import { randomHex } from '../core/ids';
-import type { Batch, PerfEvent } from '../core/types';
-import { PROTOCOL_VERSION } from '../core/types';
+import type { PerfEvent } from '../core/types';
+import { newBatch } from './envelope';
 import { journalWrite } from './journal';
 
 /** Where events go when the page is hidden before the sending side has loaded. */
@@ -24,7 +23,7 @@ export interface EarlyTarget {
 export function sendEarly(events: PerfEvent[], t: EarlyTarget): number {
   let n = 0;
   for (let i = 0; i < events.length; i += t.maxEvents) {
-    const batch: Batch = { v: PROTOCOL_VERSION, batchId: randomHex(8), sessionId: t.sessionId, page: t.page, sentAt: Date.now(), events: events.slice(i, i + t.maxEvents) };
+    const batch = newBatch(t.sessionId, t.page, events.slice(i, i + t.maxEvents));
     journalWrite(batch);
     try {
       if (t.transport) void Promise.resolve(t.transport({ batch, unloading: true })).catch(() => {});
