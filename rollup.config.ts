@@ -74,6 +74,12 @@ const config: RollupOptions[] = [
     output: { file: 'dist/pagepace.worker.js', format: 'es', sourcemap: true, plugins: [min()] },
   },
   {
+    // A script to inline in the page (no source map: inlined code has no file to map to).
+    input: 'src/loading/firstViewport-inline.ts',
+    plugins: [ts()],
+    output: { file: 'dist/pagepace.first-viewport.js', format: 'iife', plugins: [min(false)] },
+  },
+  {
     // The service worker is served from the site's root as one classic script: everything bundled.
     input: 'sw/index.ts',
     plugins: [nodeResolve({ browser: true }), ts('./sw/tsconfig.json', ['sw/**/*.ts', 'src/**/*.ts'])],

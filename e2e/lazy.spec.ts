@@ -33,6 +33,29 @@ test('gallery: before any scroll only the first viewport (and rootMargin) is req
   expect(await page.evaluate(() => (window as any).ppErrors)).toEqual([]);
 });
 
+test('the inlined first-viewport script starts the hero before any script file arrives, and overrides its loading="lazy"', async ({ page, ls }) => {
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Network.enable');
+  const priority = new Map<string, string>();
+  cdp.on('Network.requestWillBeSent', (e) => priority.set(new URL(e.request.url).pathname, e.request.initialPriority));
+  // Lazy loading's module never arrives: only the inlined script can have started anything.
+  await page.route('**/built/lazy.js', (route) => route.abort());
+  await page.goto(`${ls.url}/gen/gallery?mode=pagepace-inline&heroLazy`);
+  await page.waitForLoadState('load');
+
+  const hero = page.locator('#hero');
+  await expect(hero).toHaveAttribute('data-pp-first', '');
+  await expect(hero).toHaveAttribute('fetchpriority', 'high');
+  expect(await hero.getAttribute('loading')).toBeNull();
+  expect(await hero.evaluate((i: HTMLImageElement) => i.complete && i.naturalWidth)).toBe(1280);
+  expect(priority.get('/img/hero.svg')).toBe('High');
+  // Only what shows: the hero and the first row, nothing below the fold.
+  const shown = await page.evaluate(() => [...document.images].filter((i) => i.getBoundingClientRect().top < innerHeight).map((i) => new URL(i.dataset.src!, location.href).pathname));
+  await expect.poll(() => [...imgs(ls)].sort()).toEqual([...shown].sort());
+  expect(shown).toContain('/img/hero.svg');
+  expect(shown.length).toBeLessThan(8);
+});
+
 test('every kind of lazy element loads on approach; a broken image gets pp-error and can be retried', async ({ page, ls }) => {
   await page.goto(`${ls.url}/loading/elements.html`);
   await page.waitForFunction(() => (window as any).lazy);

@@ -1,22 +1,31 @@
 import { FIRST, inViewport, LAZY_SELECTOR, lazyTarget, reveal } from './lazyElements';
 
 /**
+ * Starts every lazy image that shows in the viewport now, with `fetchpriority="high"`, and marks
+ * it so that lazy loading adopts it later instead of starting it again. Images only: setting an
+ * iframe's `src` twice would load it twice.
+ */
+export function promoteFirstViewport(): void {
+  for (const x of document.querySelectorAll(LAZY_SELECTOR)) {
+    const el = lazyTarget(x);
+    // Skipped when already started: by an earlier pass, or by lazy loading itself (its classes).
+    if (el?.tagName == 'IMG' && !el.hasAttribute(FIRST) && !/\bpp-/.test(el.className) && inViewport(el)) {
+      reveal(el, true, () => {});
+      el.setAttribute(FIRST, '');
+    }
+  }
+}
+
+/**
  * The LCP guard's first half, eager while the rest of lazy loading is a chunk: once the document
  * is whole, lazy images in the first viewport start loading at once with `fetchpriority="high"`,
  * not one round trip later when the chunk arrives. The chunk then adopts them: its start-up scan
- * finds them in the viewport and counts them as eager. Images only: setting an iframe's `src`
- * twice would load it twice. Returns a canceller.
+ * finds them in the viewport and counts them as eager. Returns a canceller.
  */
 export function startFirstViewport(): () => void {
   const run = () => {
     document.removeEventListener('DOMContentLoaded', run);
-    for (const x of document.querySelectorAll(LAZY_SELECTOR)) {
-      const el = lazyTarget(x);
-      if (el?.tagName == 'IMG' && inViewport(el)) {
-        reveal(el, true, () => {});
-        el.setAttribute(FIRST, '');
-      }
-    }
+    promoteFirstViewport();
   };
   if (document.readyState == 'loading') document.addEventListener('DOMContentLoaded', run);
   else run();

@@ -65,7 +65,11 @@ export function reveal(el: HTMLElement, high: boolean, done: (ok: boolean, url?:
     return;
   }
   const p = el.parentElement;
-  if (high) el.setAttribute('fetchpriority', 'high');
+  if (high) {
+    el.setAttribute('fetchpriority', 'high');
+    // Whatever the markup says: native lazy loading would hold it back until layout.
+    el.removeAttribute('loading');
+  }
   const bg = el.getAttribute('data-bg');
   if (bg) {
     // Fetch through an Image first: the class then tells the truth, and the style only ever
