@@ -14,6 +14,38 @@ async function bundled(root, code, external = []) {
   return br(r.outputFiles[0].contents);
 }
 
+/**
+ * Brotli bytes of the eager script-tag bundle (src/auto.ts, esbuild, chunks split off) with every
+ * module in `stub` replaced by empty functions of the same names (every import() left out, as in
+ * the built script tag), and the modules the bundle holds.
+ * The difference to the unstubbed build is what those modules add to the eager bundle; the calls
+ * into them from src/index.ts stay, so it is their bodies, not the glue.
+ */
+async function eagerWithout(root, stub = []) {
+  const stubbed = new Set(stub.map((f) => join(root, f)));
+  const r = await build({
+    entryPoints: [join(root, 'src/auto.ts')], bundle: true, minify: true, format: 'iife', globalName: 'PagePace', write: false, metafile: true, logLevel: 'silent',
+    plugins: [{
+      name: 'stub',
+      setup(b) {
+        // As in the built script tag: every import() is a chunk beside it, not part of it.
+        b.onResolve({ filter: /.*/ }, (args) => (args.kind === 'dynamic-import' ? { path: args.path, external: true } : undefined));
+        b.onLoad({ filter: /\.ts$/ }, (args) => {
+          if (!stubbed.has(args.path)) return undefined;
+          const names = [...readFileSync(args.path, 'utf8').matchAll(/^export (?:async )?(?:function|const|let|class) (\w+)/gm)].map((m) => m[1]);
+          return { contents: names.map((n) => `export function ${n}() {}`).join('\n'), loader: 'ts' };
+        });
+      },
+    }],
+  });
+  const [out] = Object.values(r.metafile.outputs);
+  return { bytes: br(r.outputFiles[0].contents), modules: Object.keys(out.inputs) };
+}
+
+// Issue 6: summary, grades, budgets, routes, the sources' loader and own-overhead timing; the sources
+// themselves are a chunk (pagepace.sources.js).
+const MEASUREMENT = ['sketch', 'summary', 'grade', 'budgets', 'routes', 'history', 'overhead', 'sources', 'context', 'field'].map((m) => `src/vitals/${m}.ts`);
+
 export const name = 'size';
 
 export async function run({ root }) {
@@ -58,10 +90,19 @@ export async function run({ root }) {
   };
   const stack = await bundled(root, "export { onLCP, onINP, onCLS, onFCP, onTTFB } from 'web-vitals'; export { listen } from 'quicklink'; export { default as LazyLoad } from 'vanilla-lazyload'; export { Workbox } from 'workbox-window'; export { get, set } from 'idb-keyval'; export { wrap } from 'comlink';");
   const core = pagepace['core npm import: createPagePace (eager)'];
+  const full = await eagerWithout(root);
+  const withoutMeasurement = await eagerWithout(root, MEASUREMENT);
+  const measurement = full.bytes - withoutMeasurement.bytes;
+  const measurementModules = full.modules.filter((m) => MEASUREMENT.includes(m));
+  const protocolModules = full.modules.filter((m) => /^src\/(protocol|worker)\//.test(m) || /comlink/.test(m));
   const goals = [
     [`eager client JavaScript with every feature on ≤ 8 KB`, eager <= 8 * 1024, kb(eager)],
     [`everything including lazy chunks ≤ 14 KB (eager + sending side + web-vitals + worker + its client + sources + prefetch + sw-client + lazy loading)`, total <= 14 * 1024, kb(total)],
     [`core npm import ≤ 4.5 KB`, core <= 4.5 * 1024, kb(core)],
+    [`issue 6: measurement and summary (everything but the dashboard) add ≤ 2 KB to the eager bundle`, measurement <= 2 * 1024,
+      `${kb(measurement)} (eager bundle ${kb(full.bytes)} with them, ${kb(withoutMeasurement.bytes)} with their ${measurementModules.length} modules stubbed: ${measurementModules.map((m) => m.replace('src/vitals/', '')).join(', ')})`],
+    [`issue 3: the binary protocol adds ≤ 1 KB to the eager bundle`, protocolModules.length === 0,
+      protocolModules.length ? `in the eager bundle: ${protocolModules.join(', ')}` : 'no module of src/protocol, src/worker or comlink is in the eager bundle (they are in pagepace.worker.js, pagepace.remote.js and pagepace.codec.js); what stays eager is the choice of format in the config'],
   ];
   const markdown = [
     '| pagepace file | brotli |', '|---|---:|',
@@ -73,5 +114,5 @@ export async function run({ root }) {
     `| **à-la-carte stack, one bundle** | **${kb(stack)}** |`,
     '', ...goals.map(([g, ok, v]) => `- **${ok ? 'PASS' : 'MISS'}** ${g}: ${v}`),
   ].join('\n');
-  return { markdown, json: { pagepace, sw, total, anchors, stack, goals } };
+  return { markdown, json: { pagepace, sw, total, anchors, stack, measurement: { full: full.bytes, without: withoutMeasurement.bytes, modules: measurementModules }, protocolModules, goals } };
 }

@@ -44,6 +44,10 @@ export async function worker(batch, { url, warmup, calls, burst }) {
   for (let i = 0; i < warmup; i++) await remote.encode(batch);
   const sync = [];
   const roundTrip = [];
+  // Interleaved with the real calls: a plain postMessage of the same batch to a worker that
+  // ignores it, i.e. the structured clone alone, without comlink or any encoding.
+  const sink = new Worker('/sink.js');
+  const floor = [];
   let bytes = first.length;
   for (let i = 0; i < calls; i++) {
     const a = performance.now();
@@ -53,12 +57,16 @@ export async function worker(batch, { url, warmup, calls, burst }) {
     const c = performance.now();
     sync.push(b - a);
     roundTrip.push(c - a);
+    const d = performance.now();
+    sink.postMessage(batch);
+    floor.push(performance.now() - d);
   }
+  sink.terminate();
   const pending = [];
   const b0 = performance.now();
   for (let i = 0; i < burst; i++) pending.push(remote.encode(batch));
   const burstMeanMs = (performance.now() - b0) / burst;
   await Promise.all(pending);
   remote.terminate();
-  return { crossOriginIsolated: self.crossOriginIsolated, firstCallMs, bytes, sync: spread(sync), roundTrip: spread(roundTrip), burstMeanMs, burst };
+  return { crossOriginIsolated: self.crossOriginIsolated, firstCallMs, bytes, sync: spread(sync), floor: spread(floor), roundTrip: spread(roundTrip), burstMeanMs, burst };
 }

@@ -24,7 +24,8 @@ export function startRemote(url: string): RemoteEncoder {
     addEventListener: (type: string, l: EventListenerOrEventListenerObject) => (listeners.add(l), worker.addEventListener(type, l)),
     removeEventListener: (type: string, l: EventListenerOrEventListenerObject) => (listeners.delete(l), worker.removeEventListener(type, l)),
   };
-  const api = wrap<EncoderWorkerApi>(endpoint);
+  // One proxy for the method: every `api.encode` property read would make (and register) a new one.
+  const encode = wrap<EncoderWorkerApi>(endpoint).encode;
   // A script that fails to load or run fires `error` and no call is ever answered: fail fast
   // instead of waiting for the first-call deadline.
   let onError!: () => void;
@@ -34,7 +35,7 @@ export function startRemote(url: string): RemoteEncoder {
   });
   failed.catch(() => {}); // observed through encode(); never an unhandled rejection
   return {
-    encode: (batch) => Promise.race([api.encode(batch), failed]),
+    encode: (batch) => Promise.race([encode(batch), failed]),
     terminate() {
       // Calls still waiting would never settle: fail them, so their batches go another way.
       onError();
