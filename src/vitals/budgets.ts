@@ -45,7 +45,8 @@ export function createBudgets(budgets: Readonly<Record<string, number>>, onBreac
       const key = `${e.name}\u0000${route ?? ''}`;
       if (fired.has(key)) return undefined;
       fired.add(key);
-      const b: Breach = { metric: e.name, value: e.value, budget, event: e, attribution: attributionOf(e), ...(route === undefined ? {} : { route }) };
+      const b: Breach = { metric: e.name, value: e.value, budget, event: e, attribution: attributionOf(e) };
+      if (route !== undefined) b.route = route;
       onBreach(b);
       return b;
     },

@@ -34,7 +34,7 @@ export function grade(value: number, [good, poor]: readonly [number, number]): G
   return 'F';
 }
 
-const POINTS: Record<Grade, number> = { A: 4, B: 3, C: 2, D: 1, F: 0 };
+// A grade's points are its index here: F 0 … A 4.
 const GRADES: Grade[] = ['F', 'D', 'C', 'B', 'A'];
 
 /**
@@ -43,5 +43,5 @@ const GRADES: Grade[] = ['F', 'D', 'C', 'B', 'A'];
  */
 export function overallGrade(grades: readonly Grade[]): Grade | undefined {
   if (!grades.length) return undefined;
-  return GRADES[Math.floor(grades.reduce((s, g) => s + POINTS[g], 0) / grades.length)];
+  return GRADES[Math.floor(grades.reduce((s, g) => s + GRADES.indexOf(g), 0) / grades.length)];
 }

@@ -71,10 +71,7 @@ export function createRoutes(ctx: SourceContext, enabled: boolean, opts: RouteOp
 
   return {
     route,
-    at(t) {
-      for (let i = views.length - 1; i >= 0; i--) if (views[i]!.start <= t) return views[i];
-      return undefined;
-    },
+    at: (t) => views.findLast((v) => v.start <= t),
     current: () => views.at(-1),
     follow,
   };

@@ -59,7 +59,6 @@ export interface SummaryStore {
 export const SUMMARY_WINDOW = 500;
 
 /** Kinds whose names are not metrics: `resource` events are named by URL, `route` marks a view. */
-const SKIP_KINDS = new Set(['resource', 'route']);
 
 /** The value at quantile q of sorted values (nearest rank). */
 export function percentile(sorted: readonly number[], q: number): number {
@@ -69,14 +68,8 @@ export function percentile(sorted: readonly number[], q: number): number {
 
 /** Percentiles, rating and grade of one sketch. */
 export function summarise(name: string, s: Sketch): MetricSummary {
-  const out: MetricSummary = {
-    count: s.count,
-    p50: quantile(s, 0.5),
-    p75: quantile(s, 0.75),
-    p90: quantile(s, 0.9),
-    p95: quantile(s, 0.95),
-    p99: quantile(s, 0.99),
-  };
+  const out = { count: s.count } as MetricSummary;
+  for (const p of [50, 75, 90, 95, 99] as const) out[`p${p}`] = quantile(s, p / 100);
   const t = THRESHOLDS[name];
   if (t && s.count) {
     out.rating = rate(out.p75, t);
@@ -133,7 +126,7 @@ export function createSummary(opts: SummaryOptions = {}): SummaryStore {
 
   const store: SummaryStore = {
     add(e) {
-      if (SKIP_KINDS.has(e.kind) || !Number.isFinite(e.value)) return;
+      if (e.kind == 'resource' || e.kind == 'route' || !Number.isFinite(e.value)) return;
       const r = e.attrs?.route;
       const route = typeof r === 'string' ? r : undefined;
       // A vital is reported again as it changes (reportAllChanges, bfcache, soft navigations):
