@@ -8,6 +8,24 @@ const anySite = (ls: LoadingServer) => ls.requests.filter((r) => r.path.startsWi
 const opts = (page: Page, o: object) => page.addInitScript((o) => ((window as any).PP_OPTS = o), o);
 /** Resolves after the page has been idle twice: the prefetcher's idle-time work has run. */
 const idle = (page: Page) => page.evaluate(() => new Promise((r) => requestIdleCallback(() => requestIdleCallback(r))));
+/** Logs every Speculation Rules script added (`+prefetch /site/a`) or removed (`-prefetch /site/a`) in `window.ruleLog`. */
+const logRules = (page: Page) => page.addInitScript(() => {
+  const log: string[] = ((window as any).ruleLog = []);
+  new MutationObserver((records) => {
+    for (const r of records) {
+      for (const [sign, nodes] of [['+', r.addedNodes], ['-', r.removedNodes]] as const) {
+        for (const n of nodes) {
+          if (!(n instanceof HTMLScriptElement) || n.type != 'speculationrules') continue;
+          const rules = JSON.parse(n.textContent!);
+          for (const action in rules) log.push(`${sign}${action} ${new URL(rules[action][0].urls[0]).pathname}`);
+        }
+      }
+    }
+  }).observe(document, { childList: true, subtree: true });
+});
+const ruleLog = (page: Page): Promise<string[]> => page.evaluate(() => (window as any).ruleLog);
+/** The prefetch ledger's list of this page's prefetches: [url, bytes, trigger]. */
+const ledgerList = (page: Page): Promise<Array<[string, number, string]>> => page.evaluate(() => JSON.parse(sessionStorage.getItem('pagepace:prefetch')!).u);
 
 test('in-view links are prefetched by Speculation Rules; ignored, opted-out, other-origin and far links never are', async ({ page, ls }) => {
   await page.goto(`${ls.url}/loading/prefetch.html`);
@@ -129,4 +147,122 @@ test('a second visit preconnects to the third-party origin the first visit used;
   await page.evaluate(() => (window as any).pf.preconnect(['https://fonts.example.com/x.css', 'https://fonts.example.com']));
   expect(await page.locator('link[rel=preconnect]').evaluateAll((ls) => ls.map((l) => (l as HTMLLinkElement).href))).toEqual([`${thirdParty}/`, 'https://fonts.example.com/']);
   expect(await page.evaluate(() => (window as any).ppErrors)).toEqual([]);
+});
+
+test('links added after start are prefetched when they come into view; removed links lose their rule; destroy() stops watching', async ({ page, ls }) => {
+  await opts(page, { predict: false, intent: false });
+  await logRules(page);
+  await page.goto(`${ls.url}/loading/prefetch.html`);
+  await expect.poll(() => prefetched(ls)).toEqual(['/site/a', '/site/b']);
+  await idle(page); // the start-up scan is over
+  // Added later: a link nested in added markup (in view), one far below, one opted out.
+  await page.evaluate(() => {
+    const d = document.createElement('div');
+    d.innerHTML = '<p><span><a id="late" href="/site/late">late</a> <a data-no-prefetch href="/site/late-no">no</a></span></p><p style="margin-top:3000px"><a id="late-far" href="/site/late-far">late far</a></p>';
+    document.body.prepend(d);
+  });
+  await expect.poll(() => prefetched(ls)).toEqual(['/site/a', '/site/b', '/site/late']);
+  await idle(page);
+  await page.waitForTimeout(300);
+  expect(prefetched(ls)).toEqual(['/site/a', '/site/b', '/site/late']); // not the far one yet
+  await page.locator('#late-far').scrollIntoViewIfNeeded();
+  await expect.poll(() => prefetched(ls)).toEqual(['/site/a', '/site/b', '/site/late', '/site/late-far']);
+
+  // Removing a link withdraws its viewport rule; the others stay.
+  await page.evaluate(() => document.getElementById('a')!.remove());
+  await expect.poll(() => ruleLog(page)).toContain('-prefetch /site/a');
+  expect((await ruleLog(page)).filter((x) => x.startsWith('-'))).toEqual(['-prefetch /site/a']);
+  await expect(page.locator('script[type=speculationrules]')).toHaveCount(3);
+
+  // After destroy(), added links are not watched and every rule is gone.
+  await page.evaluate(() => (window as any).pf.destroy());
+  await page.evaluate(() => document.body.insertAdjacentHTML('afterbegin', '<a id="after" href="/site/after">after</a>'));
+  await idle(page);
+  await page.waitForTimeout(300);
+  expect(prefetched(ls)).not.toContain('/site/after');
+  await expect(page.locator('script[type=speculationrules]')).toHaveCount(0);
+  expect(await page.evaluate(() => (window as any).ppErrors)).toEqual([]);
+});
+
+test('a hover rule (prerender when asked) is withdrawn when the pointer leaves; before the delay none is added', async ({ page, ls }) => {
+  await opts(page, { viewport: false, predict: false, hoverDelayMs: 500, prerender: true });
+  await logRules(page);
+  await page.goto(`${ls.url}/loading/prefetch.html`);
+  await page.locator('#far').scrollIntoViewIfNeeded();
+  await page.hover('#far');
+  await page.mouse.move(0, 0);
+  await page.waitForTimeout(700);
+  expect(await ruleLog(page)).toEqual([]);
+  await page.hover('#far');
+  await expect.poll(() => ruleLog(page)).toEqual(['+prerender /site/far']);
+  await expect.poll(() => ls.requests.filter((r) => r.path === '/site/far').map((r) => r.purpose)).toEqual(['prefetch;prerender']);
+  await page.mouse.move(0, 0);
+  await expect.poll(() => ruleLog(page)).toEqual(['+prerender /site/far', '-prerender /site/far']);
+  await expect(page.locator('script[type=speculationrules]')).toHaveCount(0);
+  // Hovered again: wanted again.
+  await page.hover('#far');
+  await expect.poll(() => ruleLog(page)).toEqual(['+prerender /site/far', '-prerender /site/far', '+prerender /site/far']);
+  // A press keeps it: the pointer leaving after it withdraws nothing.
+  await page.dispatchEvent('#far', 'mousedown');
+  await page.mouse.move(0, 0);
+  await page.waitForTimeout(300);
+  expect(await ruleLog(page)).toHaveLength(3);
+});
+
+test('the concurrency limit holds with Speculation Rules (a rule is in flight as long as this page took) and with <link>', async ({ page, ls }) => {
+  // This page takes 600 ms to arrive, so each rule counts as in flight for about that long.
+  await opts(page, { concurrency: 1, predict: false, intent: false });
+  await page.goto(`${ls.url}/loading/prefetch.html?delay=600`);
+  await expect.poll(() => prefetched(ls), { timeout: 5000 }).toEqual(['/site/a', '/site/b']);
+  const at = (p: string) => ls.requests.find((r) => r.path === p)!;
+  expect(at('/site/b').t - at('/site/a').t).toBeGreaterThanOrEqual(500);
+
+  // The default, 2: both at once.
+  ls.reset();
+  const page2 = await page.context().newPage();
+  await page2.goto(`${ls.url}/loading/prefetch.html?delay=600`);
+  await expect.poll(() => prefetched(ls), { timeout: 5000 }).toEqual(['/site/a', '/site/b']);
+  expect(Math.abs(at('/site/b').t - at('/site/a').t)).toBeLessThan(300);
+
+  // <link rel=prefetch>: the next one starts only when the previous one has loaded.
+  ls.reset();
+  ls.set({ siteDelay: 400 });
+  const page3 = await page.context().newPage();
+  await page3.addInitScript(() => { (HTMLScriptElement as any).supports = () => false; (window as any).PP_OPTS = { concurrency: 1, predict: false, intent: false }; });
+  await page3.goto(`${ls.url}/loading/prefetch.html`);
+  await expect.poll(() => prefetched(ls), { timeout: 5000 }).toEqual(['/site/a', '/site/b']);
+  await expect.poll(() => at('/site/b').done).toBeGreaterThan(0);
+  expect(at('/site/b').t).toBeGreaterThanOrEqual(at('/site/a').done);
+});
+
+test('the byte budget stops prefetching', async ({ page, ls }) => {
+  // A prefetch is estimated at this page's size: a budget of 1.5 pages allows two.
+  await page.addInitScript(() => Object.defineProperty(window, 'PP_OPTS', {
+    get: () => ({ predict: false, maxBytes: (performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming).encodedBodySize * 1.5 }),
+  }));
+  await page.goto(`${ls.url}/loading/prefetch.html`);
+  await expect.poll(() => prefetched(ls)).toEqual(['/site/a', '/site/b']);
+  await page.dispatchEvent('#far', 'mousedown');
+  await page.locator('#far').scrollIntoViewIfNeeded();
+  await idle(page);
+  await page.waitForTimeout(300);
+  expect(prefetched(ls)).toEqual(['/site/a', '/site/b']);
+  const size = await page.evaluate(() => (performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming).encodedBodySize);
+  expect(await page.evaluate(() => (window as any).pf.stats())).toMatchObject({ prefetched: 2, bytes: 2 * size });
+});
+
+test.describe('on a touch screen', () => {
+  test.use({ hasTouch: true });
+  test('touchstart on a link prefetches it at once', async ({ page, ls }) => {
+    await opts(page, { viewport: false, predict: false, hoverDelayMs: 5000 });
+    // The page cancels the touch: no compatibility mousedown, no click, no navigation.
+    await page.addInitScript(() => addEventListener('touchstart', (e) => e.preventDefault(), { passive: false }));
+    await page.goto(`${ls.url}/loading/prefetch.html`);
+    await page.locator('#far').scrollIntoViewIfNeeded();
+    const box = (await page.locator('#far').boundingBox())!;
+    await page.touchscreen.tap(box.x + box.width / 2, box.y + box.height / 2);
+    await expect.poll(() => prefetched(ls)).toEqual(['/site/far']);
+    expect(await ledgerList(page)).toEqual([[`${ls.url}/site/far`, expect.any(Number), 'intent']]);
+    expect(new URL(page.url()).pathname).toBe('/loading/prefetch.html');
+  });
 });

@@ -14,19 +14,15 @@ export const DEFAULT_IGNORE: readonly RegExp[] = [/log-?out|sign-?out/i, /[?&]ac
  * must not be prefetched: not http(s), another origin not allowed, ignored, or this same page.
  */
 export function prefetchable(href: string, here: string, rules: LinkRules): string | undefined {
-  let u: URL;
   try {
-    u = new URL(href, here);
+    const u = new URL(href, here);
+    const base = new URL(here);
+    const url = u.href.split('#')[0]!;
+    const ok = /^https?:$/.test(u.protocol) && url != base.href.split('#')[0] && (u.origin == base.origin || rules.origins.includes(u.origin));
+    return ok && !rules.ignore.some((r) => r.test(url)) ? url : undefined;
   } catch {
     return undefined;
   }
-  u.hash = '';
-  const url = u.href;
-  const base = new URL(here);
-  base.hash = '';
-  if (!/^https?:$/.test(u.protocol) || url == base.href) return undefined;
-  if (u.origin != base.origin && !rules.origins.includes(u.origin)) return undefined;
-  return rules.ignore.some((r) => r.test(url)) ? undefined : url;
 }
 
 /** The prefetchable URL of a link element, checking what only the DOM knows too. */

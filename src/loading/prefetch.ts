@@ -18,7 +18,7 @@ export interface PrefetchStartOptions {
   ignore?: RegExp[];
   /** Other origins that may be prefetched (the page's own always may). Default none. */
   origins?: string[];
-  /** Prefetch links when they enter the viewport, in idle time. Default true. */
+  /** Prefetch links when they enter the viewport, in idle time; links added later too, and a removed link's hint is withdrawn. Default true. */
   viewport?: boolean;
   /** Prefetch on hover intent, `touchstart` and `mousedown`. Default true. */
   intent?: boolean;
@@ -28,13 +28,17 @@ export interface PrefetchStartOptions {
   predictThreshold?: number;
   /** At most this many predicted pages. Default 2. */
   predictTop?: number;
-  /** Prerender (Speculation Rules) instead of prefetching for hover intent and predictions. Default false. */
+  /** Prerender (Speculation Rules) instead of prefetching for hover intent and predictions. A hover hint is withdrawn when the pointer leaves the link. Default false. */
   prerender?: boolean;
-  /** Viewport and predicted prefetches in flight at once. Default 2. */
+  /**
+   * Prefetches in flight before viewport and predicted ones wait (intent ones never wait, but
+   * count). A `<link>` is in flight until its load/error event; a Speculation Rules prefetch, which
+   * the page cannot observe, for as long as this page's document took to fetch (at least 200 ms). Default 2.
+   */
   concurrency?: number;
-  /** Prefetches per browser session (tab). Default 30. */
+  /** Prefetches per browser session (tab), withdrawn ones included. Default 30. */
   maxPrefetches?: number;
-  /** Bytes prefetched per browser session, estimated. Default 2 MB. */
+  /** Bytes prefetched per browser session, each estimated as this page's size; none start once reached. Default 2 MB. */
   maxBytes?: number;
   /** Learn which other origins each page uses early and preconnect to them on later visits. Default true. */
   preconnect?: boolean;
@@ -68,7 +72,7 @@ export interface Prefetcher {
   stats(): PrefetchStats;
   /** Adds `<link rel=preconnect>` for these origins (once each). */
   preconnect(origins: string[]): void;
-  /** Removes every listener, observer, timer and rule it added. */
+  /** Removes every listener, observer (MutationObserver included), timer and rule it added. */
   destroy(): void;
 }
 
@@ -94,57 +98,50 @@ export function startPrefetch(options: PrefetchStartOptions = {}, deps: LoadingD
   writeLedger(ledger);
   if (hit) deps.report({ kind: 'prefetch', name: 'prefetch.hit', value: 1, ts: now(), attrs: { trigger: hit[2] } });
 
-  // A prefetched document is about as big as this one: Speculation Rules do not show their
-  // responses to the page, so this is the estimate the byte budget and wasted bytes use.
+  // A prefetched document is about as big, and as slow to fetch, as this one: Speculation Rules
+  // do not show their responses to the page, so these are the estimates the byte budget, wasted
+  // bytes and the concurrency limit use (a rule counts as in flight for docMs, at least 200 ms).
   const nav = performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming | undefined;
   const docBytes = nav?.encodedBodySize || nav?.transferSize || 0;
+  const docMs = Math.max(200, nav ? nav.responseEnd - nav.requestStart : 0);
 
-  const done = new Set<string>();
-  const els: HTMLElement[] = [];
+  /** url → [withdraw, trigger] of every hint this page gave (each URL at most once, unless withdrawn). */
+  const done = new Map<string, [() => void, string]>();
   const connected = new Set<string>();
-  const queue: Array<[string, string]> = [];
-  const cancels: Array<() => void> = [];
+  let queue: Array<[string, string]> = [];
+  /** Nodes added or removed since the last tick (the document itself at start). */
+  const pend: Node[] = [];
   let active = 0;
-  let pageN = 0;
   let live = true;
   let reported = '';
-  let draining = false;
+  let ticking: (() => void) | undefined;
 
   const allowed = () => networkAllows() && pageAllows();
 
-  const go = (url: string, why: string, release?: () => void): void => {
-    if (!live || done.has(url) || !allowed() || ledger.c >= maxN || ledger.b >= maxB) return release?.();
-    done.add(url);
+  // Every prefetch counts against the concurrency limit until it settles; only queued ones
+  // (viewport, predicted) wait for a free slot, intent ones go at once.
+  const go = (url: string, why: string): void => {
+    if (!live || done.has(url) || !allowed() || ledger.c >= maxN || ledger.b >= maxB) return;
     ledger.c++;
     ledger.b += docBytes;
     ledger.u.push([url, docBytes, why]);
-    pageN++;
+    active++;
     writeLedger(ledger);
-    els.push(hint(url, !!o.prerender && why != 'viewport', release ?? (() => {})));
+    done.set(url, [hint(url, !!o.prerender && why != 'viewport', () => (active--, schedule()), docMs), why]);
+  };
+  /** Withdraws the `why` hint of `url` (queued or in the page); it may be prefetched again later. */
+  const drop = (url: string | undefined, why: string) => {
+    queue = queue.filter((q) => q[0] != url || q[1] != why);
+    const h = done.get(url!);
+    if (h?.[1] == why) {
+      done.delete(url!);
+      h[0]();
+    }
   };
 
-  const drain = safe(deps, 'prefetch', () => {
-    draining = false;
-    while (live && active < conc && queue.length) {
-      const [url, why] = queue.shift()!;
-      active++;
-      go(url, why, () => {
-        active--;
-        schedule();
-      });
-    }
-  });
-  const schedule = () => {
-    if (!draining && queue.length) {
-      draining = true;
-      cancels.push(idle(drain));
-    }
-  };
   const enqueue = (url: string | undefined, why: string) => {
-    if (url && !done.has(url)) {
-      queue.push([url, why]);
-      schedule();
-    }
+    if (url && !done.has(url)) queue.push([url, why]);
+    schedule();
   };
 
   const io = new IntersectionObserver(safe(deps, 'prefetch', (entries: IntersectionObserverEntry[]) => {
@@ -155,10 +152,34 @@ export function startPrefetch(options: PrefetchStartOptions = {}, deps: LoadingD
       }
     }
   }));
+  // Links in the page are watched (added ones too); a removed link's viewport hint is withdrawn.
+  const track = (a: Element) => {
+    const url = linkUrl(a, rules);
+    if (!a.isConnected) {
+      io.unobserve(a);
+      drop(url, 'viewport');
+    } else if (url) io.observe(a);
+  };
+  // In idle time: links added or removed since the last tick, then the queue.
+  const tick = safe(deps, 'prefetch', () => {
+    ticking = undefined;
+    for (const n of pend.splice(0)) {
+      if ((n as Element).matches?.('a[href]')) track(n as Element);
+      (n as Element).querySelectorAll?.('a[href]').forEach(track);
+    }
+    while (live && active < conc && queue.length) go(...queue.shift()!);
+  });
+  const schedule = () => {
+    if (live) ticking ??= idle(tick);
+  };
+  const mo = new MutationObserver((records) => {
+    for (const r of records) pend.push(...r.addedNodes, ...r.removedNodes);
+    schedule();
+  });
   if (o.viewport !== false) {
-    cancels.push(idle(safe(deps, 'prefetch', () => {
-      for (const a of document.querySelectorAll('a[href]')) if (linkUrl(a, rules)) io.observe(a);
-    })));
+    pend.push(document);
+    schedule();
+    mo.observe(document, { childList: true, subtree: true });
   }
 
   let timer: ReturnType<typeof setTimeout> | undefined;
@@ -173,15 +194,19 @@ export function startPrefetch(options: PrefetchStartOptions = {}, deps: LoadingD
       hovered = a;
       timer = setTimeout(safe(deps, 'prefetch', () => go(url, 'hover')), o.hoverDelayMs ?? 65);
     },
+    // Leaving the link before the delay: nothing was added; after it: the hover hint is withdrawn.
     mouseout(e: Event) {
       const to = (e as MouseEvent).relatedTarget;
       if (hovered && !(to instanceof Node && hovered.contains(to))) {
         clearTimeout(timer);
+        drop(linkUrl(hovered, rules), 'hover');
         hovered = null;
       }
     },
+    // A press: navigation is likely under way, so the pointer leaving no longer withdraws anything.
     touchstart(e: Event) {
       const url = linkUrl(linkOf(e), rules);
+      hovered = null;
       if (url) go(url, 'intent');
     },
     mousedown(e: Event) {
@@ -201,12 +226,12 @@ export function startPrefetch(options: PrefetchStartOptions = {}, deps: LoadingD
     }
   }).catch((err) => deps.onError('prefetch.predict', err));
 
-  if (o.preconnect !== false) cancels.push(learnedPreconnect(connected, allowed, (err) => deps.onError('prefetch.preconnect', err)));
+  const unlearn = o.preconnect !== false ? learnedPreconnect(connected, allowed, (err) => deps.onError('prefetch.preconnect', err)) : () => {};
 
   const stats = (): PrefetchStats => {
     const settled = ledger.c - ledger.u.length;
     return {
-      prefetched: ledger.c, page: pageN, hits: ledger.h, hitRate: settled ? ledger.h / settled : 0, bytes: ledger.b,
+      prefetched: ledger.c, page: ledger.u.length, hits: ledger.h, hitRate: settled ? ledger.h / settled : 0, bytes: ledger.b,
       wastedBytes: wasted(ledger), allowed: allowed(), mechanism: speculationRules() ? 'speculationrules' : 'link', preconnects: connected.size,
     };
   };
@@ -229,11 +254,13 @@ export function startPrefetch(options: PrefetchStartOptions = {}, deps: LoadingD
     destroy() {
       live = false;
       io.disconnect();
+      mo.disconnect();
       clearTimeout(timer);
-      cancels.forEach((c) => c());
+      ticking?.();
+      unlearn();
       for (const [t, f] of handlers) document.removeEventListener(t, f, opts);
       document.removeEventListener('visibilitychange', onHide);
-      els.forEach((e) => e.remove());
+      done.forEach((h) => h[0]());
     },
   };
 }
