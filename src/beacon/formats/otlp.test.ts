@@ -4,6 +4,7 @@ import { AggregationTemporality, DataPointType } from '@opentelemetry/sdk-metric
 import type { ResourceMetrics } from '@opentelemetry/sdk-metrics';
 import { describe, expect, it } from 'vitest';
 import type { Batch, PerfEvent } from '../../core/types';
+import { at, decodeOtlpJson } from '../../../e2e/fixtures/backends/otlp-proto';
 import { encodeOtlp, unixNano } from './otlp';
 
 const batch: Batch = {
@@ -20,7 +21,8 @@ const batch: Batch = {
 function asSdkMetrics(b: Batch): ResourceMetrics {
   const byName = new Map<string, PerfEvent[]>();
   for (const e of b.events) byName.set(e.name, [...(byName.get(e.name) ?? []), e]);
-  const hr = (ms: number): [number, number] => [Math.floor(ms / 1000), Math.round((ms % 1000) * 1e6)];
+  // pagepace resolves times to the microsecond (see unixNano): give OpenTelemetry the same instant.
+  const hr = (ms: number): [number, number] => [Math.floor(ms / 1000), Math.round((ms % 1000) * 1e3) * 1e3];
   return {
     resource: resourceFromAttributes({ 'service.name': 'pagepace', 'session.id': b.sessionId, 'url.full': b.page, 'pagepace.batch_id': b.batchId }),
     scopeMetrics: [{
@@ -39,14 +41,15 @@ function asSdkMetrics(b: Batch): ResourceMetrics {
 }
 
 /**
- * The two known differences, normalised: OpenTelemetry JS writes intValue as a JSON number (the
- * OTLP JSON rules say string; receivers accept both), and converts times through floating point.
+ * The one known difference, made up exactly: OpenTelemetry JS writes `intValue` as a JSON number,
+ * where the OTLP JSON rules (which pagepace follows) say string; receivers accept both. Only
+ * OpenTelemetry's side is rewritten, and only for safe integers, whose decimal string is exact.
  */
-function normalise(json: unknown): unknown {
+function intValuesAsStrings(json: unknown): unknown {
   return JSON.parse(JSON.stringify(json), (k, v) => {
-    if (k === 'intValue') return Number(v);
-    if (k === 'timeUnixNano' || k === 'startTimeUnixNano') return Math.round(Number(v) / 1e3); // to the µs
-    return v;
+    if (k !== 'intValue' || typeof v !== 'number') return v;
+    if (!Number.isSafeInteger(v)) throw new Error(`intValue ${v} is not exact as a JSON number`);
+    return String(v);
   });
 }
 
@@ -54,7 +57,37 @@ describe('OTLP/HTTP JSON', () => {
   it('equals what OpenTelemetry\'s own JsonMetricsSerializer produces for the same metrics', () => {
     const ours = JSON.parse(encodeOtlp(batch, '0.1.0'));
     const theirs = JSON.parse(new TextDecoder().decode(JsonMetricsSerializer.serializeRequest(asSdkMetrics(batch))));
-    expect(normalise(ours)).toEqual(normalise(theirs));
+    expect(ours).toEqual(intValuesAsStrings(theirs));
+    expect(JSON.stringify(theirs)).toContain('"intValue":3'); // the difference is still the one we know
+  });
+
+  it('decodes with OpenTelemetry\'s generated protobuf definitions back to itself, 64-bit ints as strings', () => {
+    const body = encodeOtlp(batch, '0.1.0');
+    const { binary, decoded, int64Paths } = decodeOtlpJson(body);
+    expect(binary.byteLength).toBeGreaterThan(0);
+    // Every field is known to the definitions and has their type: nothing lost, nothing retyped.
+    expect(decoded).toEqual(JSON.parse(body));
+    // The fields the definitions type as 64-bit integers are strings in our body.
+    const raw = JSON.parse(body);
+    expect(int64Paths.filter((p) => p.endsWith('.intValue'))).toHaveLength(1); // items: 3
+    expect(int64Paths.filter((p) => /\.(startT|t)imeUnixNano$/.test(p))).toHaveLength(2 * batch.events.length);
+    for (const p of int64Paths) expect(at(raw, p), p).toMatch(/^\d+$/);
+  });
+
+  it('the protobuf round trip catches a body that breaks the OTLP JSON rules', () => {
+    const good = JSON.parse(encodeOtlp(batch, '0.1.0'));
+    const point = (j: any) => j.resourceMetrics[0].scopeMetrics[0].metrics[2].gauge.dataPoints[0];
+    const broken = [
+      (j: any) => (point(j).attributes.find((a: any) => a.key === 'items').value = { intValue: 3 }), // int64 as a number
+      (j: any) => ((point(j).time_unix_nano = point(j).timeUnixNano), delete point(j).timeUnixNano), // snake_case
+      (j: any) => (point(j).asDouble = String(point(j).asDouble)), // double as a string
+      (j: any) => (j.resourceMetrics[0].scopeMetrics[0].metrics[0].gauge.data_points = []), // unknown field
+    ];
+    for (const breakIt of broken) {
+      const bad = structuredClone(good);
+      breakIt(bad);
+      expect(decodeOtlpJson(JSON.stringify(bad)).decoded).not.toEqual(bad);
+    }
   });
 
   it('follows the OTLP JSON rules: 64-bit ints as strings, exact nanosecond strings, lowerCamelCase keys', () => {
