@@ -15,7 +15,11 @@ export interface RouteConfig {
   ttlMs?: number;
   /** Network-first: how long to wait for the network before answering from the cache. */
   timeoutMs?: number;
-  /** Store responses the default policy refuses (no-store, private, Set-Cookie, non-200, opaque). */
+  /**
+   * Store responses the default policy refuses (no-store, private, Set-Cookie, non-200, partial,
+   * `Vary: *`). Opaque responses are never stored (their body cannot be read), and non-GET or range
+   * requests are never handled (see router.ts), whatever the route says.
+   */
   cacheAlways?: boolean;
   /** A destination-only route matches other origins too when true. */
   crossOrigin?: boolean;

@@ -11,7 +11,8 @@ export type Refusal = 'status' | 'opaque' | 'no-store' | 'private' | 'set-cookie
 
 /**
  * The default storage policy: only complete, shareable 200 responses. A route with `cacheAlways`
- * skips it, except for opaque bodies' size (unknown) — they are still refused for L2 budgets elsewhere.
+ * skips it, except for opaque responses, which `keep()` (strategies/context.ts) always refuses: their
+ * body cannot be read.
  *
  * Note: browsers hide `Set-Cookie` from service workers, so that check only bites where a runtime
  * exposes the header; cookie-setting responses are usually `private` or `no-store` as well.
