@@ -41,13 +41,16 @@ export async function startDemoServer(opts = {}) {
     return collector(req, res);
   }, { stats: collector.stats });
   const sw = mount('/', join(root, 'dist'), { headers: { 'Service-Worker-Allowed': '/' } });
+  const pages = mount('/', join(root, 'demo', 'pages'));
   const mounts = [
     // The service worker must be served from the root to control the whole site.
     (req, res, url) => (url.pathname === '/pagepace-sw.js' ? sw(req, res, url) : false),
     mount('/dist/', join(root, 'dist')),
     // Chart library served from the package, never a CDN.
     mount('/vendor/uplot/', join(root, 'node_modules', 'uplot', 'dist')),
-    mount('/', join(root, 'demo', 'pages')),
+    pages,
+    // The single-page app's client-side routes all load its one page.
+    (req, res, url) => (url.pathname.startsWith('/spa/') ? pages(req, res, new URL('/spa.html', url)) : false),
   ];
   if (opts.fixtures) {
     mounts.unshift(

@@ -1,5 +1,8 @@
 import { appendFile } from 'node:fs/promises';
 
+/** Events the dashboard's feed shows: a new subscriber gets the batches that fill it, no more. */
+const FEED_EVENTS = 200;
+
 /**
  * Keeps received batches in memory (bounded), optionally appends them to an NDJSON file, and
  * pushes each one to live-feed subscribers (Server-Sent Events).
@@ -41,8 +44,9 @@ export function createStore(opts = {}) {
     },
     stats: () => ({ batches: batches.length, dropped, clients: clients.size }),
     /**
-     * Starts an SSE stream: the field summary, the latest 100 batches, then each batch as it
-     * arrives and a fresh summary at most once a second.
+     * Starts an SSE stream: the field summary, the latest batches (enough for the feed's 200
+     * events, at most 100 batches), then each batch as it arrives and a fresh summary at most
+     * once a second.
      * @param {import('node:http').IncomingMessage} req @param {import('node:http').ServerResponse} res
      * @param {() => unknown} [snapshot]
      */
@@ -51,7 +55,9 @@ export function createStore(opts = {}) {
       res.writeHead(200, { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-cache', Connection: 'keep-alive' });
       res.write(`retry: 1000\n\n`);
       if (snapshot) res.write(`event: summary\ndata: ${JSON.stringify(snapshot())}\n\n`);
-      for (const entry of batches.slice(-100)) res.write(`data: ${JSON.stringify(entry)}\n\n`);
+      let from = batches.length;
+      for (let events = 0; from > 0 && from > batches.length - 100 && events < FEED_EVENTS; ) events += batches[--from].batch.events.length;
+      for (const entry of batches.slice(from)) res.write(`data: ${JSON.stringify(entry)}\n\n`);
       clients.add(res);
       req.on('close', () => clients.delete(res));
     },

@@ -1,10 +1,16 @@
 // The live dashboard: the server pushes a field summary at most once a second and every batch as
-// it arrives (Server-Sent Events); this page renders both, never more than once per frame.
+// it arrives (Server-Sent Events); this page renders both, never more than once per frame. Every
+// figure comes from the summary (demo/field.js, the library's sketches and grades): nothing is
+// rated or graded here.
 const VITALS = ['LCP', 'INP', 'CLS', 'FCP', 'TTFB'];
+const RATINGS = [['good', 'good'], ['needs-improvement', 'needs improvement'], ['poor', 'poor']];
 const $ = (id) => document.getElementById(id);
 const esc = (s) => String(s).replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]);
 const fmt = (name, v, unit) => (v == null ? '–' : name === 'CLS' ? v.toFixed(3) : unit === 'ms' || VITALS.includes(name) ? `${Math.round(v)} ms` : `${+v.toFixed(2)}`);
-const kb = (n) => (n >= 1024 ? `${(n / 1024).toFixed(1)} KB` : `${n} B`);
+const kb = (n) => (n >= 1 << 30 ? `${(n / (1 << 30)).toFixed(1)} GB` : n >= 1 << 20 ? `${(n / (1 << 20)).toFixed(1)} MB` : n >= 1024 ? `${(n / 1024).toFixed(1)} KB` : `${n} B`);
+const ms = (v) => (v == null ? '–' : `${v < 10 ? v.toFixed(1) : Math.round(v)} ms`);
+/** "75% (300/400)", or – when there is nothing to divide. */
+const ratio = (part, whole) => (whole ? `${Math.round((100 * part) / whole)}% (${part}/${whole})` : '–');
 const charts = new Map();
 let summary;
 let feedQueue = [];
@@ -18,6 +24,12 @@ function schedule() {
   });
 }
 
+/** A value's rating against the thresholds the server grades with (for the feed's colours). */
+function ratingOf(name, v) {
+  const t = summary?.thresholds?.[name];
+  return t ? (v <= t[0] ? 'good' : v <= t[1] ? 'needs-improvement' : 'poor') : '';
+}
+
 function renderSummary(s) {
   $('status').textContent = `live · ${s.events.toLocaleString()} events from ${s.sessions} sessions`;
   const o = $('overall');
@@ -26,46 +38,56 @@ function renderSummary(s) {
   $('vitals').innerHTML = VITALS.map((n) => {
     const m = s.metrics[n];
     if (!m) return `<div class="card" data-vital="${n}"><div class="name">${n}</div><div class="value">–</div><div class="meta">no data yet</div></div>`;
-    const total = m.ratings.good + m.ratings['needs-improvement'] + m.ratings.poor || 1;
-    const pc = (k) => ((100 * m.ratings[k]) / total).toFixed(1);
+    // Shares of the values (latest per vital id) in each band of the thresholds that grade the p75.
+    const pc = (k) => ((100 * m.ratings[k]) / m.count).toFixed(1);
     return `<div class="card" data-vital="${n}">
       <div class="name">${n}</div><div class="grade grade-${m.grade}" data-grade>${m.grade}</div>
       <div class="value ${m.rating}">${fmt(n, m.p75)}</div>
-      <div class="dist" title="good ${pc('good')}% · needs improvement ${pc('needs-improvement')}% · poor ${pc('poor')}%"><span class="g" style="width:${pc('good')}%"></span><span class="n" style="width:${pc('needs-improvement')}%"></span><span class="p" style="width:${pc('poor')}%"></span></div>
-      <div class="meta"><span class="${m.rating}">${m.rating}</span> · n=${m.count} · ${pc('good')}% good</div></div>`;
+      <div class="dist">${RATINGS.map(([k]) => `<span class="${k}" style="width:${pc(k)}%"></span>`).join('')}</div>
+      <div class="shares">${RATINGS.map(([k, label]) => `<span class="${k}" title="${label}" data-share="${k}">${pc(k)}%</span>`).join(' · ')}</div>
+      <div class="meta"><span class="${m.rating}" data-rating>${m.rating}</span> at p75 · n=${m.count}</div></div>`;
   }).join('');
-  for (const n of VITALS) renderChart(n, s.metrics[n]);
+  for (const n of VITALS) renderChart(n, s.metrics[n], s.thresholds?.[n]);
   const others = Object.entries(s.metrics).filter(([n]) => !VITALS.includes(n));
   $('metrics').tBodies[0].innerHTML = others.length
     ? others.map(([n, m]) => `<tr data-metric="${esc(n)}"><td class="name" title="${esc(n)}">${esc(n)}</td><td>${m.count}</td>${['p50', 'p75', 'p95', 'p99'].map((p) => `<td>${fmt(n, m[p], m.unit)}</td>`).join('')}</tr>`).join('')
     : '<tr><td colspan="6">none yet</td></tr>';
-  $('routes').tBodies[0].innerHTML = s.routes.map((r) => `<tr><td class="name" title="${esc(r.route)}">${esc(r.route)}</td>${VITALS.map((n) => `<td>${fmt(n, r.metrics[n]?.p75)}</td>`).join('')}</tr>`).join('');
+  $('routes').tBodies[0].innerHTML = s.routes.length
+    ? s.routes.map((r) => `<tr data-route="${esc(r.route)}"><td class="name" title="${esc(r.route)}">${esc(r.route)}</td><td>${r.n}</td>${VITALS.map((n) => `<td data-vital="${n}">${fmt(n, r.metrics[n]?.p75)}</td>`).join('')}</tr>`).join('')
+    : '<tr><td colspan="7">none yet</td></tr>';
   renderParts(s);
   $('sessions').innerHTML = s.recent.map((x) => `<li><details><summary><b>${esc(x.session.slice(0, 8))}</b> · ${x.pages.length} page${x.pages.length > 1 ? 's' : ''} · ${x.events} events</summary>
     ${x.pages.map((p) => `<div class="ev">${esc(new URL(p, location.href).pathname)}</div>`).join('')}
-    ${x.recent.map((e) => `<div class="ev"><span class="${e.rating ?? ''}">${esc(e.kind)} ${esc(e.name)} = ${esc(fmt(e.name, e.value))}</span></div>`).join('')}</details></li>`).join('');
+    ${x.recent.map((e) => `<div class="ev"><span class="${e.rating ?? ''}">${esc(e.kind)} ${esc(e.name)} = ${esc(fmt(e.name, e.value, e.unit))}</span></div>`).join('')}</details></li>`).join('');
 }
 
-function renderChart(name, m) {
+function renderChart(name, m, thresholds) {
   let c = charts.get(name);
   if (!c) {
     const box = document.createElement('div');
     box.className = 'chart';
     box.dataset.chart = name;
-    box.innerHTML = `<h3>${name}</h3><div class="plot"><div class="empty">waiting for data</div></div>`;
+    box.innerHTML = `<h3>${name} <small data-latest></small></h3><div class="plot"><div class="empty">waiting for data</div></div>`;
     $('charts').append(box);
-    charts.set(name, (c = { box, plot: null }));
+    charts.set(name, (c = { box, plot: null, thresholds }));
   }
+  c.thresholds = thresholds;
   if (!m || !m.series.length || typeof uPlot === 'undefined') return;
+  const last = m.series[m.series.length - 1];
+  c.box.dataset.windows = String(m.series.length);
+  c.box.querySelector('[data-latest]').textContent = `latest 5 s: p75 ${fmt(name, last[2])} · n=${last[4]}`;
   const data = [0, 1, 2, 3].map((i) => m.series.map((row) => row[i]));
   const width = Math.max(260, c.box.clientWidth - 16);
   if (!c.plot) {
     c.box.querySelector('.plot').innerHTML = '';
     c.plot = new uPlot({
       width, height: 180,
-      scales: { x: { time: true, auto: false } },
+      legend: { live: false },
+      // From 0, and high enough to show the "good" line (dashed green; "poor" dashed red when in range).
+      scales: { x: { time: true, auto: false }, y: { range: (u, min, max) => [0, Math.max(max, c.thresholds?.[0] ?? 0) * 1.1 || 1] } },
       series: [{}, { label: 'p50', stroke: '#1f6feb', width: 1.5 }, { label: 'p75', stroke: '#0c7a43', width: 2 }, { label: 'p95', stroke: '#c5221f', width: 1.5 }],
       axes: [{}, { size: 72, values: (u, vals) => vals.map((v) => fmt(name, v)) }],
+      hooks: { draw: [(u) => drawThresholds(u, c.thresholds)] },
     }, data, c.box.querySelector('.plot'));
   } else {
     c.plot.setData(data, false);
@@ -74,25 +96,58 @@ function renderChart(name, m) {
   // Set by hand: uPlot's auto range gives a single window an x axis of years.
   const xs = data[0];
   const first = xs[0];
-  const last = xs[xs.length - 1];
-  c.plot.setScale('x', last - first < 60 ? { min: first - 30, max: last + 30 } : { min: first, max: last });
+  const end = xs[xs.length - 1];
+  c.plot.setScale('x', end - first < 60 ? { min: first - 30, max: end + 30 } : { min: first, max: end });
+}
+
+/** Dashed lines at the good and poor boundaries, where they fall inside the plot. */
+function drawThresholds(u, thresholds) {
+  if (!thresholds) return;
+  const { ctx, bbox } = u;
+  ctx.save();
+  ctx.setLineDash([4, 4]);
+  ctx.lineWidth = 1;
+  thresholds.forEach((v, i) => {
+    const y = u.valToPos(v, 'y', true);
+    if (y < bbox.top || y > bbox.top + bbox.height) return;
+    ctx.strokeStyle = i ? '#c5221f88' : '#0c7a4388';
+    ctx.beginPath();
+    ctx.moveTo(bbox.left, y);
+    ctx.lineTo(bbox.left + bbox.width, y);
+    ctx.stroke();
+  });
+  ctx.restore();
 }
 
 function renderParts(s) {
-  // Counters each session reported in its latest pagepace stats event, summed by the server.
+  // Running totals pages report (latest per page or per session, summed by the server).
   const sum = s.parts ?? {};
-  const rate = (hit, miss) => (sum[hit] + sum[miss] ? `${((100 * sum[hit]) / (sum[hit] + sum[miss])).toFixed(0)}% (${sum[hit]}/${sum[hit] + sum[miss]})` : '–');
+  const n = (k) => sum[k] ?? 0;
   const rows = [
     ['bytes on the wire: binary', `${kb(s.bytes.binary)} in ${s.batchesByFormat.binary} batches`],
     ['bytes on the wire: JSON', `${kb(s.bytes.json)} in ${s.batchesByFormat.json} batches`],
-    ['events sent / dropped / retried', `${sum.sent ?? 0} / ${sum.dropped ?? 0} / ${sum.retried ?? 0}`],
-    ['cache hit rate L1 (memory)', rate('sw.l1Hits', 'sw.l1Misses')],
-    ['cache hit rate L2 (IndexedDB)', rate('sw.l2Hits', 'sw.l2Misses')],
-    ['lazy: loaded / deferred / never needed', `${sum['lazy.loaded'] ?? 0} / ${sum['lazy.deferred'] ?? 0} / ${sum['lazy.neverNeeded'] ?? 0}`],
-    ['lazy: bytes not downloaded', kb(sum['lazy.bytesSaved'] ?? 0)],
-    ['prefetch: prefetched / used', `${sum['prefetch.prefetched'] ?? 0} / ${sum['prefetch.hits'] ?? 0}`],
+    ['events sent / dropped / retried', `${n('sent')} / ${n('dropped')} / ${n('retried')}`],
+    ['lazy: loaded (eager) / deferred / never needed', `${n('lazy.loaded')} (${n('lazy.eager')}) / ${n('lazy.deferred')} / ${n('lazy.neverNeeded')}`],
+    ['lazy: bytes not downloaded / errors', `${kb(n('lazy.bytesSaved'))} / ${n('lazy.errors')}`],
+    ['prefetch: prefetched / used', `${n('prefetch.page')} / ${n('prefetch.used')}`],
+    ['prefetch: bytes / wasted', `${kb(n('prefetch.bytes'))} / ${kb(n('prefetch.wastedBytes'))}`],
   ];
   $('parts').innerHTML = rows.map(([k, v]) => `<dt>${k}</dt><dd data-part="${esc(k)}">${v}</dd>`).join('');
+  // Service worker tiers: hit rates; per client the median of the sessions' p50 hit latency and
+  // bytes stored; bytes stored by all clients.
+  const per = s.perClient ?? {};
+  $('tiers').tBodies[0].innerHTML = [['l1', 'L1 memory'], ['l2', 'L2 IndexedDB'], ['network', 'network']].map(([t, label]) => {
+    const hits = n(`sw.${t}Hits`);
+    const stored = t === 'network' ? ['–', '–'] : [per[`sw.${t}Bytes`] == null ? '–' : kb(per[`sw.${t}Bytes`]), kb(n(`sw.${t}Bytes`))];
+    return `<tr data-tier="${t}"><td>${label}</td><td data-col="rate">${ratio(hits, hits + n(`sw.${t}Misses`))}</td><td data-col="p50">${ms(per[`sw.${t}P50`])}</td><td data-col="stored">${stored[0]}</td><td data-col="stored-all">${stored[1]}</td></tr>`;
+  }).join('');
+  const more = [
+    ['evictions', n('sw.evictions')],
+    ['L2 entries', n('sw.l2Entries')],
+    ['revalidated, 304', n('sw.notModified')],
+    ['quota errors', n('sw.quotaErrors')],
+  ];
+  $('tier-more').innerHTML = more.map(([k, v]) => `<dt>${k}</dt><dd data-part="${esc(k)}">${v}</dd>`).join('');
 }
 
 function renderFeed() {
@@ -101,7 +156,7 @@ function renderFeed() {
   for (const { batch, e } of feedQueue.slice(-200)) {
     const li = document.createElement('li');
     li.dataset.name = e.name;
-    li.innerHTML = `<span class="${e.rating ?? ''}">${esc(e.kind)} ${esc(e.name)} = ${esc(fmt(e.name, e.value, e.unit))}</span> · ${esc(new URL(batch.page, location.href).pathname)}`;
+    li.innerHTML = `<span class="${ratingOf(e.name, e.value)}">${esc(e.kind)} ${esc(e.name)} = ${esc(fmt(e.name, e.value, e.unit))}</span> · ${esc(new URL(batch.page, location.href).pathname)}`;
     frag.prepend(li);
   }
   feedQueue = [];
