@@ -139,6 +139,95 @@ test('a route change in an SPA starts a new route view, and metrics go to the ro
   expect(events.find((e) => e.name === 'TTFB')!.attrs!.route).toBe('/fixtures/measure/spa.html');
 });
 
+/** On spa.html: a small layout shift on route a, a larger one (a later session window) on b, then route c. */
+async function shiftOnAThenB(page: Page) {
+  await sourcesLoaded(page);
+  await page.evaluate(() => (window as any).pace.route('a'));
+  await page.evaluate(() => (window as any).shift(20));
+  await page.waitForTimeout(1200); // over 1 s: the next shift starts a new session window
+  await page.evaluate(() => (window as any).pace.route('b'));
+  await page.evaluate(() => (window as any).shift(300));
+  await settle(page);
+  await page.waitForTimeout(300); // the layout-shift observer's callback
+}
+
+test('a layout shift goes to the route view it happened in, not the one active when CLS is reported', async ({ page, demo }) => {
+  // Final values only: CLS is reported once, at page hide, while route c is active.
+  await page.goto('/fixtures/measure/spa.html?final');
+  await shiftOnAThenB(page);
+  expect(await page.evaluate(() => {
+    (window as any).pace.route('c');
+    return (window as any).pace.summary().CLS;
+  })).toBeUndefined(); // not reported yet
+  let session = await sessionOf(page);
+  await page.goto('/fixtures/blank.html');
+  let events = await waitForNames(demo, session, ['CLS', 'route']);
+  expect(events.filter((e) => e.kind === 'route').map((e) => e.attrs!.route)).toEqual(['a', 'b', 'c']);
+  const final = events.filter((e) => e.name === 'CLS');
+  expect(final).toHaveLength(1);
+  expect(final[0]!.value).toBeGreaterThan(0.02); // b's window, the worse
+  expect(final[0]!.attrs!.route).toBe('b');
+
+  // Every change reported: a's window on a, then b's on b; in summary() b's replaces a's.
+  demo.store.reset(); // the same tab, so the same session
+  await page.goto('/fixtures/measure/spa.html');
+  await shiftOnAThenB(page);
+  const summaries = await page.evaluate(() => {
+    const pace = (window as any).pace;
+    pace.route('c');
+    return { a: pace.summary('a'), b: pace.summary('b'), c: pace.summary('c'), all: pace.summary() };
+  });
+  expect(summaries.b.CLS.count).toBe(1);
+  expect(summaries.b.CLS.p75).toBeCloseTo(final[0]!.value, 3);
+  expect(summaries.a.CLS).toBeUndefined();
+  expect(summaries.c.CLS).toBeUndefined();
+  expect(summaries.all.CLS).toMatchObject({ count: 1, p75: summaries.b.CLS.p75 });
+  session = await sessionOf(page);
+  await page.goto('/fixtures/blank.html');
+  events = await waitForNames(demo, session, ['CLS']);
+  // In the order reported (batches may arrive out of order).
+  const cls = events.filter((e) => e.name === 'CLS' && e.value > 0).sort((x, y) => x.ts - y.ts).map((e) => [e.attrs!.route, e.value] as const);
+  expect([...new Set(cls.map(([route]) => route))]).toEqual(['a', 'b']);
+  expect(cls[0]![1]).toBeLessThan(cls.at(-1)![1]);
+});
+
+test('the user’s marks and measures are in summary(), overall and per route', async ({ page }) => {
+  await page.goto('/fixtures/api.html');
+  const got = await page.evaluate(async () => {
+    const pace = (window as any).PagePace.createPagePace({ routes: true });
+    const busy = (ms: number) => {
+      const end = performance.now() + ms;
+      while (performance.now() < end);
+    };
+    pace.mark('work:start');
+    busy(30);
+    pace.mark('work:end');
+    pace.measure('work', 'work:start', 'work:end');
+    pace.route('settings');
+    pace.mark('work:start');
+    busy(60);
+    pace.mark('work:end');
+    pace.measure('work', 'work:start', 'work:end');
+    return {
+      marks: performance.getEntriesByType('mark').map((m) => [m.name, m.startTime]),
+      measures: performance.getEntriesByType('measure').map((m) => m.duration),
+      all: pace.summary(), first: pace.summary('/fixtures/api.html'), settings: pace.summary('settings'),
+    };
+  });
+  const [d1, d2] = got.measures as [number, number];
+  expect(d1).toBeGreaterThanOrEqual(30);
+  expect(d2).toBeGreaterThanOrEqual(60);
+  // Up to 32 values the sketch is exact: p50 and p99 are the nearest-rank values of the two measures.
+  expect(got.all.work).toMatchObject({ count: 2, p50: d1, p99: d2 });
+  expect(got.all.work.rating).toBeUndefined(); // no thresholds: not graded
+  expect(got.first.work).toMatchObject({ count: 1, p50: d1 });
+  expect(got.settings.work).toMatchObject({ count: 1, p50: d2 });
+  const starts = (got.marks as Array<[string, number]>).filter(([n]) => n === 'work:start').map(([, t]) => t);
+  expect(got.all['work:start']).toMatchObject({ count: 2, p50: starts[0], p99: starts[1] });
+  expect(got.settings['work:end'].count).toBe(1);
+  expect(got.all.overall.grade).toBeUndefined(); // marks and measures do not make a grade up
+});
+
 test('memory samples are reported where the browser offers them', async ({ page, demo }) => {
   await page.goto('/fixtures/api.html');
   await page.evaluate(() => (window as any).PagePace.createPagePace({ endpoint: '/collect', batch: { maxDelayMs: 200 }, vitals: { memory: { intervalMs: 1000 } } }));
@@ -149,6 +238,52 @@ test('memory samples are reported where the browser offers them', async ({ page,
   expect(m.value).toBeGreaterThan(100_000);
 });
 
+test('a cross-origin isolated page samples all its memory with measureUserAgentSpecificMemory()', async ({ page, demo }) => {
+  // Chromium answers measureUserAgentSpecificMemory() at the next garbage collection, or after
+  // about 15 s without one (headless here): the first sample is that late.
+  test.setTimeout(60_000);
+  // COOP + COEP make the page cross-origin isolated; its scripts and beacons are all same-origin.
+  await page.route(/\/(fixtures\/measure\/memory\.html|dist\/.*)$/, async (route) => {
+    const response = await route.fetch();
+    await route.fulfill({
+      response,
+      headers: { ...response.headers(), 'cross-origin-opener-policy': 'same-origin', 'cross-origin-embedder-policy': 'require-corp' },
+    });
+  });
+  await page.goto('/fixtures/measure/memory.html');
+  expect(await page.evaluate(() => [crossOriginIsolated, typeof (performance as any).measureUserAgentSpecificMemory])).toEqual([true, 'function']);
+  await page.evaluate(() => (window as any).PagePace.createPagePace({ endpoint: '/collect', batch: { maxDelayMs: 200 }, vitals: { memory: { intervalMs: 1000 } } }));
+  const session = await sessionOf(page);
+  await expect.poll(() => eventsOf(demo, session).filter((e) => e.name === 'memory').length, { timeout: 45_000 }).toBeGreaterThanOrEqual(1);
+  const m = eventsOf(demo, session).find((e) => e.name === 'memory')!;
+  expect(m).toMatchObject({ kind: 'memory', unit: 'bytes', attrs: { source: 'uasm' } });
+  expect(m.value).toBeGreaterThan(100_000);
+});
+
+test('a page whose heap grows steadily gets one memory.leak event, its rate in bytes per minute', async ({ page, demo }) => {
+  await page.goto('/fixtures/measure/memory.html');
+  await page.evaluate(() => (window as any).grow(1 << 20, 250)); // 1 MiB kept every 250 ms: 240 MiB a minute
+  // vitals.memory.leak reaches the leak signal: judged from 4 samples instead of 6.
+  await page.evaluate(() => (window as any).PagePace.createPagePace({
+    endpoint: '/collect', batch: { maxDelayMs: 200 }, vitals: { memory: { intervalMs: 1000, leak: { minSamples: 4 } } },
+  }));
+  const session = await sessionOf(page);
+  const events = await waitForNames(demo, session, ['memory.leak'], 20_000);
+  const grown = await page.evaluate(() => (window as any).grown());
+  const rate = (grown.bytes / grown.ms) * 60_000; // what the page kept, bytes a minute
+  const leaks = events.filter((e) => e.name === 'memory.leak');
+  expect(leaks).toHaveLength(1);
+  const [leak] = leaks as [PerfEvent];
+  expect(leak).toMatchObject({ kind: 'memory', unit: 'bytes/min', attrs: { samples: 4 } });
+  expect(leak.attrs!.trend).toBeGreaterThanOrEqual(0.6);
+  expect(leak.value / rate).toBeGreaterThan(0.5);
+  expect(leak.value / rate).toBeLessThan(2);
+  expect(events.filter((e) => e.name === 'memory').every((e) => e.attrs!.source === 'heap')).toBe(true);
+  // Once per page: more samples, still one leak event.
+  await page.waitForTimeout(2500);
+  expect(eventsOf(demo, session).filter((e) => e.name === 'memory.leak')).toHaveLength(1);
+});
+
 test('destroy() removes every observer, listener and timer of the sources and restores the History API', async ({ page }) => {
   await page.addInitScript({ content: readFileSync(new URL('./fixtures/leaks.js', import.meta.url), 'utf8') });
   await page.goto('/fixtures/api.html');
@@ -157,8 +292,13 @@ test('destroy() removes every observer, listener and timer of the sources and re
     const live = (window as any).__live as () => { listeners: number; timers: number; observers: number };
     const push = history.pushState;
     const before = live();
-    const pace = (window as any).PagePace.createPagePace({ endpoint: '/collect', ...config });
-    await new Promise((r) => setTimeout(r, 1500)); // the lazy chunk, a memory sample, the load report
+    const seen = new Set<string>();
+    const pace = (window as any).PagePace.createPagePace({ endpoint: '/collect', ...config, onMetric: (e: { name: string }) => seen.add(e.name) });
+    const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+    await sleep(1500); // the lazy chunk, a memory sample, the load report
+    // web-vitals adds a pageshow listener per metric as it gets going (CLS's once FCP is reported)
+    // and never removes them: on a busy machine that can outlast the wait above.
+    while (!seen.has('TTFB') || !seen.has('FCP')) await sleep(50);
     const during = live();
     await pace.destroy();
     history.pushState({}, '', location.pathname); // after destroy, no route event and no error

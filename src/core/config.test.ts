@@ -50,6 +50,10 @@ describe('createPagePace config', () => {
     });
     expect(c.routes).toEqual({ auto: true, name: expect.any(Function) });
     expect(resolveConfig({ vitals: { memory: true } }).vitals).toMatchObject({ memory: { intervalMs: 30_000 } });
+    // MemoryOptions' `leak` (the leak signal's thresholds) is accepted as its type says, and passed on as given.
+    const leak = { minSamples: 4, minTrend: 0.5, minGrowth: 0, minRelative: 0.05 };
+    expect(resolveConfig({ vitals: { memory: { leak } } }).vitals).toMatchObject({ memory: { intervalMs: 30_000, leak } });
+    expect(resolveConfig({ vitals: { memory: { leak: {} } } }).vitals).toMatchObject({ memory: { intervalMs: 30_000, leak: {} } });
     expect(resolveConfig({ routes: true }).routes).toEqual({ auto: false });
     expect(c.serviceWorker).toEqual({ url: '/sw.js', scope: '/' });
     expect(c.budgets).toEqual({ LCP: 2500 });
@@ -91,7 +95,13 @@ describe('createPagePace config', () => {
     [{ vitals: { longFrames: 'no' } }, 'vitals.longFrames', '"no"', /true or false/],
     [{ vitals: { memory: 'yes' } }, 'vitals.memory', '"yes"', /true, false or an object with intervalMs/],
     [{ vitals: { memory: { intervalMs: 10 } } }, 'vitals.memory.intervalMs', '10', /an integer from 1000 to 3600000/],
-    [{ vitals: { memory: { every: 10 } } }, 'vitals.memory.every', '10', /intervalMs/],
+    [{ vitals: { memory: { every: 10 } } }, 'vitals.memory.every', '10', /intervalMs, leak/],
+    [{ vitals: { memory: { leak: 6 } } }, 'vitals.memory.leak', '6', /an object/],
+    [{ vitals: { memory: { leak: { minSamples: 31 } } } }, 'vitals.memory.leak.minSamples', '31', /an integer from 2 to 30/],
+    [{ vitals: { memory: { leak: { minTrend: 2 } } } }, 'vitals.memory.leak.minTrend', '2', /a number from 0 to 1/],
+    [{ vitals: { memory: { leak: { minGrowth: -1 } } } }, 'vitals.memory.leak.minGrowth', '-1', /a number from 0/],
+    [{ vitals: { memory: { leak: { minRelative: Number.NaN } } } }, 'vitals.memory.leak.minRelative', 'NaN', /a number from 0/],
+    [{ vitals: { memory: { leak: { samples: 6 } } } }, 'vitals.memory.leak.samples', '6', /minSamples, minTrend, minGrowth, minRelative/],
     [{ routes: 'auto' }, 'routes', '"auto"', /true, false or an object with auto, name/],
     [{ routes: { auto: 1 } }, 'routes.auto', '1', /true or false/],
     [{ routes: { name: '/x' } }, 'routes.name', '"/x"', /a function/],

@@ -126,7 +126,7 @@ export interface ResolvedConfig {
   transport: TransportFn | undefined;
   sampleRate: number;
   debug: boolean;
-  vitals: false | (Required<Omit<VitalsOptions, 'memory'>> & { memory: false | Required<Pick<MemoryOptions, 'intervalMs'>> });
+  vitals: false | (Required<Omit<VitalsOptions, 'memory'>> & { memory: false | (Required<Pick<MemoryOptions, 'intervalMs'>> & Pick<MemoryOptions, 'leak'>) });
   routes: false | RouteOptions;
   lazy: false | LazyOptions;
   prefetch: false | PrefetchOptions;
@@ -206,7 +206,9 @@ const FORMATS = ['binary', 'json', 'otlp'];
 const components = map(fn, 'an object mapping component names to loaders, e.g. { chart: () => import("./chart.js") }');
 const budgets = map(num(0, Number.MAX_VALUE, 0, 0), 'an object mapping metric names to limits, e.g. { LCP: 2500 }');
 // Off unless asked: a periodic timer, and measureUserAgentSpecificMemory is not free.
-const memory = feature({ intervalMs: num(1000, 3_600_000, 1, 30_000) }, 1);
+// `leak`: the leak signal's thresholds (vitals/leak.ts); no more than the 30 samples the source keeps.
+const leak = shape({ minSamples: num(2, 30, 1), minTrend: num(0, 1), minGrowth: num(0, Number.MAX_VALUE), minRelative: num(0, Number.MAX_VALUE) });
+const memory = feature({ intervalMs: num(1000, 3_600_000, 1, 30_000), leak: (v, p) => (v === undefined ? v : leak(v, p)) }, 1);
 const serviceWorker = shape({
   url: (v, p) => (isText(v) ? v : fail(p, v, 'the URL of pagepace-sw.js, e.g. "/pagepace-sw.js"')),
   scope: str('a scope path such as "/"'),

@@ -14,7 +14,7 @@ export {
 export type { Sketch, SketchJSON } from './sketch';
 export { attributionOf, createBudgets } from './budgets';
 export type { Breach, Budgets } from './budgets';
-export { leakSignal } from './leak';
+export { leakEvent, leakSignal } from './leak';
 export type { LeakOptions, LeakSignal, MemorySample } from './leak';
 export { startSources } from './sources';
 export { startLazySources } from './lazySources';

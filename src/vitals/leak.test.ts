@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { leakSignal } from './leak';
+import { leakEvent, leakSignal } from './leak';
 import type { MemorySample } from './leak';
 
 const MB = 1 << 20;
@@ -54,5 +54,19 @@ describe('leakSignal', () => {
     expect(s.slope).toBeLessThan(0);
     expect(s.trend).toBe(-1);
     expect(s.leaking).toBe(false);
+  });
+});
+
+describe('leakEvent', () => {
+  it('reports the slope in bytes per minute, and says so in its unit', () => {
+    const s = leakSignal(series(20, 4 * MB)); // 4 MiB a minute, samples every 30 s
+    const e = leakEvent(s, 1000);
+    expect(e).toEqual({
+      kind: 'memory', name: 'memory.leak', value: s.slope, unit: 'bytes/min', ts: 1000,
+      attrs: { trend: 1, growth: s.growth, samples: 20 },
+    });
+    expect(e.value).toBeCloseTo(4 * MB, -3);
+    // growth is over the window (19 × 30 s = 9.5 min), not per minute
+    expect(e.attrs!.growth as number).toBeCloseTo(9.5 * 4 * MB, -3);
   });
 });

@@ -1,3 +1,5 @@
+import type { PerfEvent } from '../core/types';
+
 /** One memory reading. */
 export interface MemorySample {
   /** When, in ms (any clock, as long as it is the same for all samples). */
@@ -77,3 +79,12 @@ export function leakSignal(samples: readonly MemorySample[], opts: LeakOptions =
     leaking: n >= minSamples && trend >= minTrend && growth >= minGrowth && growth >= minRelative * level,
   };
 }
+
+/**
+ * The `memory.leak` event of a leak signal: value = the growth rate in bytes per minute (unit
+ * `bytes/min`), attrs `trend` (Kendall's tau), `growth` (bytes over the window) and `samples`.
+ */
+export const leakEvent = (leak: LeakSignal, ts: number): PerfEvent => ({
+  kind: 'memory', name: 'memory.leak', value: leak.slope, unit: 'bytes/min', ts,
+  attrs: { trend: leak.trend, growth: leak.growth, samples: leak.samples },
+});

@@ -1,5 +1,4 @@
-import type { PerfEvent } from '../core/types';
-import { leakSignal } from './leak';
+import { leakEvent, leakSignal } from './leak';
 import type { LeakOptions, MemorySample } from './leak';
 import type { SourceContext } from './context';
 
@@ -43,8 +42,8 @@ export function memoryReader(): Reader | undefined {
 
 /**
  * Samples memory every `intervalMs` as `memory` events (value in bytes, attr `source`), and once
- * per page, when the trend of the last samples looks like a leak, a `memory.leak` event (value =
- * bytes per minute, attrs `trend`, `growth`, `samples`).
+ * per page, when the trend of the last samples looks like a leak, a `memory.leak` event
+ * ({@link leakEvent}: value in bytes per minute, unit `bytes/min`).
  * @returns stop.
  */
 export function startMemory(ctx: SourceContext, opts: MemoryOptions = {}): () => void {
@@ -68,8 +67,7 @@ export function startMemory(ctx: SourceContext, opts: MemoryOptions = {}): () =>
       const leak = leakSignal(samples, opts.leak);
       if (leak.leaking && !leakReported) {
         leakReported = true;
-        const e: PerfEvent = { kind: 'memory', name: 'memory.leak', value: leak.slope, unit: 'bytes', ts, attrs: { trend: leak.trend, growth: leak.growth, samples: leak.samples } };
-        ctx.record(e);
+        ctx.record(leakEvent(leak, ts));
       }
     });
     timer = setTimeout(run, interval);

@@ -65,9 +65,15 @@ export function vitalEvent(m: Metric & { attribution?: object }): PerfEvent {
 
 /**
  * When a metric happened, `performance.now()` ms: its first entry (INP's interaction, the start
- * of CLS's worst session window, the LCP render), or now when it has none (CLS of 0).
+ * of CLS's worst session window, the LCP render), or now when it has none (CLS of 0). A
+ * `soft-navigation` entry (a soft navigation's TTFB) starts at the click, before the router
+ * changed the URL and so before the route view began: it counts at its first paint, by when the
+ * URL has changed, so the metric goes to the route navigated to.
  */
-export const metricTime = (m: Pick<Metric, 'entries'>): number => m.entries[0]?.startTime ?? performance.now();
+export const metricTime = (m: Pick<Metric, 'entries'>): number => {
+  const e = m.entries[0];
+  return !e ? performance.now() : e.entryType === 'soft-navigation' ? e.startTime + e.duration : e.startTime;
+};
 
 /**
  * Observes LCP, INP, CLS, FCP and TTFB through web-vitals and reports each as a PerfEvent.
