@@ -164,7 +164,7 @@ export function createPagePace(config?: PagePaceConfig): PagePace {
     if (sender) void sender.flush(true);
     else if (sends && early?.length) {
       const events = early.splice(0);
-      guard.run('unload', () => sendEarly(events, { sessionId: session.id, page: page(), maxEvents: cfg.batch.maxEvents, endpoint: cfg.endpoint, transport: cfg.transport }));
+      guard.run('unload', () => sendEarly(events, { sessionId: session.id, page: page(), maxEvents: cfg.batch.maxEvents, endpoint: cfg.endpoint, format: cfg.format, transport: cfg.transport }));
     }
   };
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Batch } from '../core/types';
-import { createDelivery } from './delivery';
+import { createBatcher } from './batcher';
+import { createDelivery, MAX_IN_FLIGHT } from './delivery';
 import type { DeliveryStats } from './delivery';
 import { createOutbox } from './outbox';
 import type { Outcome } from './retry';
@@ -57,6 +58,98 @@ describe('delivery', () => {
     delivery.unload(undefined);
     expect(stats.sent + stats.dropped).toBe(10); // every event is either sent or dropped, never both
     expect(beaconed.length * 2).toBe(stats.sent);
+    delivery.stop();
+  });
+});
+
+/** A transport whose sends stay open until the test settles them: shows how many run at once. */
+function gatedSetup(opts: { maxInFlight?: number; maxInFlightBytes?: number } = {}) {
+  const stats: DeliveryStats = { sent: 0, dropped: 0, retried: 0, rejected: 0 };
+  const open = new Map<string, () => void>();
+  const sends: string[] = [];
+  const beaconed: string[] = [];
+  let most = 0;
+  const transport: Transport = {
+    send: (b) => new Promise<Outcome>((resolve) => {
+      sends.push(b.batchId);
+      open.set(b.batchId, () => resolve({ kind: 'ok' }));
+      most = Math.max(most, open.size);
+    }).finally(() => open.delete(b.batchId)),
+    sendNow: (b) => (beaconed.push(b.batchId), true),
+    drain: () => [],
+  };
+  let idle = () => {};
+  // eslint-disable-next-line prefer-const
+  let delivery: ReturnType<typeof createDelivery>;
+  const outbox = createOutbox({ maxBytes: 1e9, maxAgeMs: 1e12 }, (e) => delivery.forget(e.batch), () => {});
+  delivery = createDelivery({ transport, outbox, stats, onError: () => {}, onDropped: () => {}, onIdle: () => idle(), ...opts });
+  const tick = () => new Promise((r) => setTimeout(r, 0));
+  /** Answers every open send, round after round, until nothing is left to send. */
+  const settle = async () => {
+    await tick();
+    while (open.size) {
+      for (const ok of [...open.values()]) ok();
+      await tick();
+    }
+  };
+  return { delivery, stats, outbox, open, sends, beaconed, settle, tick, most: () => most, onIdle: (f: () => void) => (idle = f) };
+}
+
+describe('delivery in-flight bound', () => {
+  it('a flush of 1,000 events runs at most 4 sends at once; the rest wait and go as slots free, each once', async () => {
+    const { delivery, stats, sends, settle, most, onIdle } = gatedSetup();
+    const batcher = createBatcher({ maxEvents: 50, maxBytes: 60_000, maxDelayMs: 600_000, maxQueue: 1000 }, {
+      deliver: (b) => delivery.deliver(b), unload: () => {}, busy: () => delivery.busy(), sessionId: 's', page: () => '/',
+    });
+    onIdle(() => batcher.pump());
+    for (let i = 0; i < 1000; i++) batcher.add({ kind: 'custom', name: `e${i}`, value: i, ts: 1 });
+    const flushed = batcher.flush(); // hands every queued event over at once, whatever busy() says
+    await settle();
+    await flushed;
+    expect(most()).toBe(MAX_IN_FLIGHT);
+    expect(sends).toHaveLength(20);
+    expect(new Set(sends).size).toBe(20); // never sent twice
+    expect(stats).toMatchObject({ sent: 1000, dropped: 0 });
+    delivery.stop();
+  });
+
+  it('keeps the bytes in flight within the keepalive budget: large batches go fewer at a time', async () => {
+    const { delivery, stats, settle, most } = gatedSetup();
+    const big = (id: string): Batch => ({ ...batch(id, 1), events: [{ kind: 'custom', name: id, value: 1, ts: 1, attrs: { pad: 'p'.repeat(25_000) } }] });
+    const done = Promise.all(['b1', 'b2', 'b3', 'b4', 'b5'].map((id) => delivery.deliver(big(id))));
+    await settle();
+    await done;
+    expect(most()).toBe(2); // 2 × ~25 KB fit 60,000 bytes; a third would not
+    expect(stats.sent).toBe(5);
+    delivery.stop();
+  });
+
+  it('replays and new batches share the same slots', async () => {
+    const { delivery, stats, outbox, sends, settle, most, tick } = gatedSetup();
+    for (let i = 0; i < 6; i++) await outbox.put({ batch: batch(`old${i}`), bytes: 300, createdAt: Date.now() - 1000 + i, attempts: 1, nextAt: 0 });
+    const replayed = delivery.replay();
+    await tick();
+    expect(delivery.busy()).toBe(true);
+    const fresh = Promise.all([1, 2, 3].map((i) => delivery.deliver(batch(`new${i}`))));
+    await settle();
+    await Promise.all([replayed, fresh]);
+    expect(most()).toBe(MAX_IN_FLIGHT);
+    expect([...sends].sort()).toEqual(['new1', 'new2', 'new3', 'old0', 'old1', 'old2', 'old3', 'old4', 'old5']);
+    expect(stats.sent).toBe(18);
+    delivery.stop();
+  });
+
+  it('a batch waiting for a slot at page hide goes by beacon, and is not sent again when its slot frees', async () => {
+    const { delivery, stats, sends, beaconed, settle, tick } = gatedSetup({ maxInFlight: 1 });
+    const done = Promise.all(['w1', 'w2', 'w3'].map((id) => delivery.deliver(batch(id))));
+    await tick();
+    expect(sends).toEqual(['w1']);
+    delivery.unload(undefined);
+    expect(beaconed.sort()).toEqual(['w2', 'w3']);
+    await settle();
+    await done;
+    expect(sends).toEqual(['w1']);
+    expect(stats.sent).toBe(6); // each counted once
     delivery.stop();
   });
 });

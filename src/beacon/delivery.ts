@@ -3,6 +3,7 @@ import { journalTake, journalWrite } from './journal';
 import type { Outbox, OutboxEntry } from './outbox';
 import { backoffDelay, DEFAULT_BACKOFF } from './retry';
 import type { BackoffOptions, Outcome } from './retry';
+import { KEEPALIVE_LIMIT } from './transport';
 import type { Transport } from './transport';
 
 /** Counters of delivery. */
@@ -23,8 +24,10 @@ export interface DeliveryDeps {
   outbox: Outbox;
   stats: DeliveryStats;
   backoff?: BackoffOptions;
-  /** Sends running at once; more batches wait in the outbox. */
+  /** Sends running at once (new batches, retries and replays alike); more batches wait in the outbox. */
   maxInFlight?: number;
+  /** Bytes (JSON size) of the batches being sent at once, by default the keepalive budget; a lone batch always goes. */
+  maxInFlightBytes?: number;
   onError: (feature: string, err: unknown) => void;
   /** A batch was lost to a bound: the pipeline reports it as a `dropped` event. */
   onDropped: (events: number, reason: string) => void;
@@ -46,7 +49,7 @@ export interface Delivery {
   replay(): Promise<void>;
   /** The outbox dropped this batch (a bound): stop holding it, and never put it back. */
   forget(batch: Batch): void;
-  /** True when no more batches should be handed over for now (backpressure). */
+  /** True when no more batches should be handed over for now (backpressure): as many as may be sent at once are held. */
   busy(): boolean;
   stop(): void;
 }
@@ -54,16 +57,59 @@ export interface Delivery {
 const keyOf = (b: Batch) => `${b.sessionId}:${b.batchId}`;
 const approxBytes = (b: Batch) => JSON.stringify(b).length;
 
+/** Requests in flight at once, by default: the one bound every send goes through (their bytes: KEEPALIVE_LIMIT). */
+export const MAX_IN_FLIGHT = 4;
+
+/** A batch waiting for a send slot; `go(false)` lets it go without sending (dropped or stopped). */
+interface Waiter {
+  bytes: number;
+  replay: boolean;
+  go: (send: boolean) => void;
+}
+
 /**
  * Every batch is written to the outbox before it is sent and removed once the backend answers
  * 2xx. A 408/429/5xx or a network failure leaves it there, retried with exponential backoff and
  * jitter (never sooner than `Retry-After`); other 4xx are refused for good and counted. The
- * collector drops a batch id it has seen, so replays are harmless.
+ * collector drops a batch id it has seen, so replays are harmless. Every send waits for one of
+ * `maxInFlight` slots (and the bytes bound), in order; a batch waiting for a slot is already in
+ * the outbox, and a page hide beacons it.
  */
 export function createDelivery(deps: DeliveryDeps): Delivery {
   const { transport, outbox, stats } = deps;
-  const maxInFlight = deps.maxInFlight ?? 4;
+  const maxInFlight = deps.maxInFlight ?? MAX_IN_FLIGHT;
+  const maxInFlightBytes = deps.maxInFlightBytes ?? KEEPALIVE_LIMIT;
+  // Batches this page holds (waiting for a slot or being sent): a replay must not send them too.
   const inFlight = new Set<string>();
+  // Send slots: FIFO, so batches go in the order they were handed over.
+  const waiting = new Map<string, Waiter>();
+  let sending = 0;
+  let sendingBytes = 0;
+  const admit = () => {
+    for (const [key, w] of waiting) {
+      if (sending >= maxInFlight || (sending > 0 && sendingBytes + w.bytes > maxInFlightBytes)) return;
+      waiting.delete(key);
+      sending++;
+      sendingBytes += w.bytes;
+      w.go(true);
+    }
+  };
+  const slot = (key: string, bytes: number, replay: boolean) =>
+    new Promise<boolean>((go) => {
+      waiting.set(key, { bytes, replay, go });
+      admit();
+    });
+  const release = (bytes: number) => {
+    sending--;
+    sendingBytes -= bytes;
+    admit();
+  };
+  /** Lets a waiting batch go without sending it. */
+  const unwait = (key: string) => {
+    const w = waiting.get(key);
+    waiting.delete(key);
+    w?.go(false);
+  };
   // Batches this page holds for a later retry: at page hide they go by the synchronous path too.
   const parked = new Map<string, Batch>();
   // Batches already counted in `sent` (a beacon at hide and a later replay must not count twice).
@@ -94,17 +140,26 @@ export function createDelivery(deps: DeliveryDeps): Delivery {
     }, delay);
   };
 
-  const attempt = async (entry: OutboxEntry): Promise<void> => {
+  const attempt = async (entry: OutboxEntry, replay: boolean): Promise<void> => {
     const key = keyOf(entry.batch);
+    // An entry from storage is not trusted to carry a sane size.
+    const bytes = entry.bytes > 0 ? entry.bytes : approxBytes(entry.batch);
     inFlight.add(key);
-    parked.delete(key);
+    let held = false;
     try {
+      held = await slot(key, bytes, replay);
+      // Dropped by the outbox's bound, or (a new batch) taken by a beacon at page hide while it waited.
+      if (!held || evicted.has(key) || (!replay && credited.has(key))) return;
+      parked.delete(key);
       let outcome: Outcome;
       try {
         outcome = await transport.send(entry.batch);
       } catch (err) {
         outcome = { kind: 'retry', reason: String(err) };
       }
+      // The request is over: the next batch may go while this one's outbox entry is updated.
+      held = false;
+      release(bytes);
       const n = entry.batch.events.length;
       if (outcome.kind === 'handed-over') {
         // Gone by beacon at page hide; the outbox copy stays until a replay is acknowledged.
@@ -129,6 +184,7 @@ export function createDelivery(deps: DeliveryDeps): Delivery {
         deps.onParked?.();
       }
     } finally {
+      if (held) release(bytes);
       inFlight.delete(key);
       deps.onIdle();
     }
@@ -149,11 +205,8 @@ export function createDelivery(deps: DeliveryDeps): Delivery {
           if (e.nextAt <= now) due.push(e);
           else next = Math.min(next, e.nextAt);
         }
-        // Bounded concurrency: at most maxInFlight sends at a time.
-        const queue = due.slice();
-        await Promise.all(Array.from({ length: Math.min(maxInFlight, queue.length) }, async () => {
-          for (let e = queue.shift(); e && !stopped; e = queue.shift()) await attempt(e);
-        }));
+        // Each waits for a send slot, behind the batches handed over before it.
+        if (!stopped) await Promise.all(due.map((e) => attempt(e, true)));
         if (next < Infinity) schedule(next);
       } catch (err) {
         deps.onError('outbox', err);
@@ -175,7 +228,7 @@ export function createDelivery(deps: DeliveryDeps): Delivery {
       } catch (err) {
         deps.onError('outbox', err);
       }
-      await attempt(entry);
+      await attempt(entry, false);
     },
     unload(batch) {
       const all = [...transport.drain(), ...parked.values()];
@@ -196,10 +249,12 @@ export function createDelivery(deps: DeliveryDeps): Delivery {
       const key = keyOf(batch);
       parked.delete(key);
       if (!credited.has(key)) evicted.add(key);
+      unwait(key);
     },
-    busy: () => inFlight.size >= maxInFlight * 2,
+    busy: () => inFlight.size >= maxInFlight,
     stop() {
       stopped = true;
+      for (const [key, w] of waiting) if (w.replay) unwait(key);
       if (timer !== undefined) clearTimeout(timer);
       timer = undefined;
     },

@@ -1,4 +1,4 @@
-import type { TransportFn } from '../core/config';
+import type { Format, TransportFn } from '../core/config';
 import type { PerfEvent } from '../core/types';
 import { newBatch } from './envelope';
 import { journalWrite } from './journal';
@@ -10,6 +10,8 @@ export interface EarlyTarget {
   /** Events per batch (the configured `batch.maxEvents`): each batch must fit a beacon. */
   maxEvents: number;
   endpoint?: string | undefined;
+  /** The configured wire format: the early path can only beacon JSON, which an OTLP endpoint cannot read. */
+  format: Format;
   transport?: TransportFn | undefined;
 }
 
@@ -18,7 +20,10 @@ export interface EarlyTarget {
  * nothing asynchronous can be awaited, so the early events go out as they would at unload. Each
  * batch is journaled in localStorage, which the next page load replays, and beaconed as JSON
  * (same-origin endpoints) or handed to a custom transport. The collector drops whichever copy
- * comes second by its batch id. Returns the number of events handed over.
+ * comes second by its batch id. With `format: 'otlp'` (any format but binary or json) nothing is beaconed (its encoder is a
+ * chunk not loaded yet, and an OTLP endpoint cannot read pagepace's JSON): the journal alone
+ * holds the batch, and the next page load's sending side replays it in the right format.
+ * Returns the number of events handed over (journaled).
  */
 export function sendEarly(events: PerfEvent[], t: EarlyTarget): number {
   let n = 0;
@@ -27,7 +32,8 @@ export function sendEarly(events: PerfEvent[], t: EarlyTarget): number {
     journalWrite(batch);
     try {
       if (t.transport) void Promise.resolve(t.transport({ batch, unloading: true })).catch(() => {});
-      else if (t.endpoint) {
+      // Beaconed only to a pagepace collector (formats binary and json), which reads JSON either way.
+      else if (t.endpoint && (t.format === 'binary' || t.format === 'json')) {
         const url = new URL(t.endpoint, location.href);
         if (url.origin === location.origin) navigator.sendBeacon(url.href, new Blob([JSON.stringify(batch)], { type: 'application/json' }));
       }

@@ -1,7 +1,7 @@
 // `pagepace/beacon`: batching and delivery on their own, for any event source.
 export { createBatcher } from './batcher';
 export type { Batcher, BatcherDeps, BatcherOptions, BatcherStats } from './batcher';
-export { createDelivery } from './delivery';
+export { createDelivery, MAX_IN_FLIGHT } from './delivery';
 export type { Delivery, DeliveryDeps, DeliveryStats } from './delivery';
 export { createOutbox, DEFAULT_OUTBOX_LIMITS } from './outbox';
 export type { Outbox, OutboxEntry, OutboxLimits } from './outbox';

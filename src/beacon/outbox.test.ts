@@ -42,3 +42,16 @@ describe('outbox bounds', () => {
     expect(await box.all()).toHaveLength(0);
   });
 });
+
+describe('outbox bounds under concurrent writes', () => {
+  it('drops each batch at most once, and only as many as the bound needs, when puts overlap', async () => {
+    const dropped: string[] = [];
+    const box = createOutbox({ maxBytes: 1000, maxAgeMs: 1e12 }, (e) => dropped.push(e.batch.batchId), () => {});
+    const now = Date.now();
+    // Twenty batches of 100 bytes written at once (as a flush hands them over): 10 fit.
+    await Promise.all(Array.from({ length: 20 }, (_, i) => box.put(entry(`b${i}`, now + i))));
+    expect(new Set(dropped).size).toBe(dropped.length);
+    expect(dropped).toEqual(Array.from({ length: 10 }, (_, i) => `b${i}`));
+    expect((await box.all()).map((e) => e.batch.batchId)).toEqual(Array.from({ length: 10 }, (_, i) => `b${i + 10}`));
+  });
+});

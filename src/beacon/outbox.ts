@@ -59,6 +59,8 @@ export function createOutbox(limits: OutboxLimits, onDrop: (e: OutboxEntry, why:
   const memory = new Map<string, OutboxEntry>();
   // What this page knows is stored (its own entries, and those read by all()), for the byte bound.
   const known = new Map<string, OutboxEntry>();
+  // Removed by this page: an all() whose read began before the delete landed must not bring them back.
+  const gone = new Set<string>();
 
   const degrade = (err: unknown) => {
     if (store) onError(err);
@@ -75,15 +77,21 @@ export function createOutbox(limits: OutboxLimits, onDrop: (e: OutboxEntry, why:
     return fallback();
   };
 
+  // Puts overlap (a flush hands many batches over at once): each pass decides from what is known
+  // now, and takes a batch out of `known` before any await, so no batch is dropped twice.
   const enforce = async () => {
     let total = 0;
     for (const e of known.values()) total += e.bytes;
-    const oldest = [...known.values()].sort((a, b) => a.createdAt - b.createdAt);
-    for (const e of oldest) {
+    const drop: OutboxEntry[] = [];
+    for (const e of [...known.values()].sort((a, b) => a.createdAt - b.createdAt)) {
       if (total <= limits.maxBytes) break;
       total -= e.bytes;
-      await remove(e.batch);
+      known.delete(keyOf(e.batch));
+      drop.push(e);
+    }
+    for (const e of drop) {
       onDrop(e, 'bytes');
+      await remove(e.batch);
     }
   };
 
@@ -91,12 +99,15 @@ export function createOutbox(limits: OutboxLimits, onDrop: (e: OutboxEntry, why:
     const key = keyOf(batch);
     known.delete(key);
     memory.delete(key);
+    if (gone.size >= 10_000) gone.clear();
+    gone.add(key);
     await attempt((s) => del(key, s), () => undefined);
   };
 
   return {
     async put(e) {
       const key = keyOf(e.batch);
+      gone.delete(key);
       known.set(key, e);
       await attempt((s) => set(key, e, s), () => void memory.set(key, e));
       await enforce();
@@ -109,6 +120,7 @@ export function createOutbox(limits: OutboxLimits, onDrop: (e: OutboxEntry, why:
       for (const e of list) {
         // A corrupt entry is skipped, not trusted: it cannot be sent as a batch.
         if (!e || typeof e !== 'object' || !e.batch || !Array.isArray(e.batch.events)) continue;
+        if (gone.has(keyOf(e.batch))) continue;
         if (now - e.createdAt > limits.maxAgeMs) {
           await remove(e.batch);
           onDrop(e, 'age');

@@ -20,7 +20,7 @@ export const KEEPALIVE_LIMIT = 60_000;
 export interface TransportStats {
   /** Bytes of request bodies handed to the network, by wire format. */
   bytes: Record<string, number>;
-  /** Requests made, by mechanism. */
+  /** Requests made, by mechanism: beacons the browser accepted, and fetches (keepalive ones at page hide included). */
   beacons: number;
   fetches: number;
 }
@@ -90,9 +90,10 @@ export function createHttpTransport(endpoint: string, encoder: Encoder, stats: T
       if (keepaliveBytes + beaconBytes() + size > KEEPALIVE_LIMIT) return false;
       count(enc, size);
       beacons.push([Date.now(), size]);
-      if (sameOrigin && typeof navigator.sendBeacon === 'function') {
+      // Counted by what carried it: a beacon the browser refused is no beacon, the fetch is.
+      if (sameOrigin && typeof navigator.sendBeacon === 'function' && navigator.sendBeacon(url.href, new Blob([enc.body as BlobPart], { type: enc.type }))) {
         stats.beacons++;
-        if (navigator.sendBeacon(url.href, new Blob([enc.body as BlobPart], { type: enc.type }))) return true;
+        return true;
       }
       stats.fetches++;
       fetch(url.href, { method: 'POST', body: enc.body as BodyInit, headers: { 'Content-Type': enc.type }, keepalive: true, credentials: sameOrigin ? 'same-origin' : 'omit' }).catch(() => {});
