@@ -48,6 +48,7 @@ const config: RollupOptions[] = [
         './sw-client': './pagepace.sw-client.js',
         './beacon/sender': './pagepace.sender.js',
         './loading/lazy': './pagepace.lazy.js',
+        './vitals/budgets': './pagepace.budgets.js',
       }),
       nodeResolve(),
       ts(),
@@ -60,7 +61,7 @@ const config: RollupOptions[] = [
       'pagepace.remote': 'src/worker/remote.ts', 'pagepace.codec': 'src/worker/codec.ts', 'pagepace.otlp': 'src/beacon/formats/otlp.ts',
       'pagepace.sources': 'src/vitals/lazySources.ts',
       'pagepace.prefetch': 'src/loading/prefetch.ts', 'pagepace.sw-client': 'src/sw-client/index.ts',
-      'pagepace.sender': 'src/beacon/sender.ts', 'pagepace.lazy': 'src/loading/lazy.ts',
+      'pagepace.sender': 'src/beacon/sender.ts', 'pagepace.lazy': 'src/loading/lazy.ts', 'pagepace.budgets': 'src/vitals/budgets.ts',
       // web-vitals glue, and the two web-vitals builds it picks from, under names of their own.
       'pagepace.vitals': 'src/vitals/webVitals.ts', 'pagepace.web-vitals': 'web-vitals', 'pagepace.attribution': 'web-vitals/attribution',
     },

@@ -17,7 +17,7 @@ import type { Prefetcher, PrefetchStats } from './loading/prefetch';
 import type { SwCounters, SwHandle } from './sw-client';
 import { createSummary } from './vitals/summary';
 import type { Summary } from './vitals/summary';
-import { createBudgets } from './vitals/budgets';
+import type { Budgets } from './vitals/budgets';
 import { startSources } from './vitals/sources';
 
 export { PagePaceError } from './core/errors';
@@ -88,9 +88,21 @@ export function createPagePace(config?: PagePaceConfig): PagePace {
   const guard = createGuard(cfg.debug);
   const session = loadSession(cfg.sampleRate);
   const summary = createSummary();
-  const budgets = createBudgets(cfg.budgets, (b) => {
-    if (cfg.onBudgetExceeded) guard.run('onBudgetExceeded', () => cfg.onBudgetExceeded!(b));
-  });
+  // Budgets are opt-in: the code that builds a breach (once per metric and route, with its
+  // attribution) is a chunk, fetched only when a budget is set. Until it comes, events over a
+  // budget wait for it (a bounded few; one breach each is all that can fire).
+  let budgets: Budgets | undefined;
+  let overBudget: PerfEvent[] | undefined;
+  if (Object.keys(cfg.budgets).length) {
+    overBudget = [];
+    importWhenOnline(() => import('./vitals/budgets')).then(({ createBudgets }) => {
+      budgets = createBudgets(cfg.budgets, (b) => {
+        if (cfg.onBudgetExceeded && !destroyed) guard.run('onBudgetExceeded', () => cfg.onBudgetExceeded!(b));
+      });
+      overBudget!.forEach(budgets.check);
+      overBudget = undefined;
+    }, (err) => guard.report('budgets', err));
+  }
   let filtered = 0;
   let destroyed = false;
   let hidden = document.visibilityState === 'hidden';
@@ -191,7 +203,8 @@ export function createPagePace(config?: PagePaceConfig): PagePace {
     let e = src.annotate(cfg.privacy.stripQuery ? stripEventUrls(raw) : raw);
     summary.add(e);
     if (cfg.onMetric) guard.run('onMetric', () => cfg.onMetric!(e));
-    budgets.check(e);
+    if (budgets) budgets.check(e);
+    else if (overBudget && overBudget.length < 100 && e.value > (cfg.budgets[e.name] ?? Infinity)) overBudget.push(e);
     if (cfg.beforeSend) {
       let out: ReturnType<NonNullable<typeof cfg.beforeSend>> = e;
       try {
