@@ -234,7 +234,7 @@ export default {
       '',
       '| mode | click → next page LCP | next page prefetched before the click | next page fetched once only |',
       '|---|---:|---:|---:|',
-      ...NAV.map((m) => `| ${LABEL[m]} | ${ms(n[m].clickToLcp)} [${iqr(nav[m], 'clickToLcp')}] | ${n[m].prefetched}/${runs} | ${n[m].served}/${runs} |`),
+      ...NAV.map((m) => `| ${m === 'pagepace' ? 'pagepace' : LABEL[m]} | ${ms(n[m].clickToLcp)} [${iqr(nav[m], 'clickToLcp')}] | ${n[m].prefetched}/${runs} | ${n[m].served}/${runs} |`),
       '',
       `pagepace vs no prefetch p = ${pv(navVsNone.p)}; vs quicklink p = ${pv(navVsQuick.p)}.`,
       '',
