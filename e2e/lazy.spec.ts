@@ -33,6 +33,15 @@ test('gallery: before any scroll only the first viewport (and rootMargin) is req
   expect(await page.evaluate(() => (window as any).ppErrors)).toEqual([]);
 });
 
+test('a custom rootMargin widens what loads before any scroll', async ({ page, ls }) => {
+  await page.addInitScript(() => ((window as any).PP_OPTS = { rootMargin: '700px 0px', threshold: 0.5 }));
+  await page.goto(`${ls.url}/gen/gallery?mode=pagepace`);
+  // Within 700px of the viewport, and at least half of the image inside that margin.
+  const expected = await page.evaluate(() => [...document.images].filter((i) => i.getBoundingClientRect().top + i.height / 2 < innerHeight + 700).map((i) => new URL(i.dataset.src!, location.href).pathname));
+  await expect.poll(() => [...imgs(ls)].sort()).toEqual([...expected].sort());
+  expect(expected.length).toBeGreaterThanOrEqual(10); // the default 200px takes 7
+});
+
 test('the inlined first-viewport script starts the hero before any script file arrives, and overrides its loading="lazy"', async ({ page, ls }) => {
   const cdp = await page.context().newCDPSession(page);
   await cdp.send('Network.enable');
@@ -75,8 +84,11 @@ test('every kind of lazy element loads on approach; a broken image gets pp-error
   await expect(page.frameLocator('#frame').locator('p')).toHaveText('framed');
   expect(imgs(ls).has('/img/removed.svg')).toBe(false); // removed before it was needed
 
-  const { failedIds, stats } = await page.evaluate(() => ({ failedIds: (window as any).failedIds, stats: (window as any).lazy.stats() }));
+  const { failedIds, loadedIds, stats } = await page.evaluate(() => ({ failedIds: (window as any).failedIds, loadedIds: (window as any).loadedIds, stats: (window as any).lazy.stats() }));
   expect(failedIds).toEqual(['broken']);
+  // onLoad once per loaded element; fadeMs: deferred elements fade in over 150 ms.
+  expect([...loadedIds].sort()).toEqual(['bg', 'frame', 'pic-img', 'plain', 'responsive', 'video', 'widget']);
+  expect(await page.locator('#plain').evaluate((i: HTMLElement) => i.style.transition)).toBe('opacity 150ms');
   expect(stats).toMatchObject({ loaded: 7, errors: 1, neverNeeded: 1 });
 
   // Retry: the image is asked for again and fails again (the server still has no such image).

@@ -229,18 +229,19 @@ export function createPagePace(config?: PagePaceConfig): PagePace {
     return e;
   };
 
-  const onVisibility = guard.wrap('lifecycle', () => {
+  // The flush at page hide (encoding, beacons) is pagepace's own main-thread time too.
+  const onVisibility = guard.wrap('lifecycle', () => src.timed(() => {
     hidden = document.visibilityState === 'hidden';
     if (hidden) {
       reportStats();
       flushHidden();
     } else statsSent = false;
-  });
-  const onPageHide = guard.wrap('lifecycle', () => {
+  }));
+  const onPageHide = guard.wrap('lifecycle', () => src.timed(() => {
     hidden = true;
     reportStats();
     flushHidden();
-  });
+  }));
   document.addEventListener('visibilitychange', onVisibility);
   addEventListener('pagehide', onPageHide);
 
@@ -264,7 +265,7 @@ export function createPagePace(config?: PagePaceConfig): PagePace {
   );
 
   // Lazy loading is a chunk fetched at once; what the first viewport shows cannot wait for it.
-  const loadingDeps = { report: (e: PerfEvent) => void record(e), onError: guard.report, debug: cfg.debug };
+  const loadingDeps = { report: (e: PerfEvent) => void record(e), onError: guard.report, debug: cfg.debug, timed: <T>(fn: () => T) => src.timed(fn) };
   let lazy: LazyLoader | undefined;
   let stopFirst = () => {};
   const components: Record<string, ComponentLoader> = {};

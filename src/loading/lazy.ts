@@ -84,7 +84,7 @@ export function startLazy(options: LazyStartOptions = {}, deps: LoadingDeps = NO
   };
   const unhold = () => !--holds && release();
 
-  const hook = (fn: ((el: HTMLElement) => void) | undefined, el: HTMLElement) => fn && safe(deps, 'lazy.hook', fn)(el);
+  const hook = (fn: ((el: HTMLElement) => void) | undefined, el: HTMLElement) => fn && safe(deps, 'lazy.hook', fn, false)(el); // the page's own code: not our overhead
 
   const start = (el: HTMLElement, eager: boolean) => {
     waiting.delete(el);

@@ -8,6 +8,8 @@ export interface LoadingDeps {
   onError(feature: string, err: unknown): void;
   /** Log more. */
   debug?: boolean;
+  /** Times pagepace's own handlers, so that they count in `overhead.cpu`; absent, nothing is timed. */
+  timed?: <T>(fn: () => T) => T;
 }
 
 /** Host defaults for standalone use: events go nowhere, failures are swallowed. */
@@ -30,9 +32,10 @@ export function idle(fn: () => void, timeout = 2000): () => void {
 }
 
 /** Wraps a callback the browser calls so that a failure inside is reported, never thrown into the page. */
-export const safe = <A extends unknown[]>(deps: LoadingDeps, feature: string, fn: (...a: A) => void) => (...a: A): void => {
+export const safe = <A extends unknown[]>(deps: LoadingDeps, feature: string, fn: (...a: A) => void, own = true) => (...a: A): void => {
   try {
-    fn(...a);
+    if (own && deps.timed) deps.timed(() => fn(...a));
+    else fn(...a);
   } catch (err) {
     deps.onError(feature, err);
   }
