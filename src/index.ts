@@ -65,6 +65,8 @@ export interface PagePace {
   stats(): PagePaceStats;
   /** Registers a loader for `[data-lazy-component="name"]` elements. */
   registerComponent(name: string, loader: ComponentLoader): void;
+  /** Loads failed lazy elements (class `pp-error`) again: all of them, or just `el`. */
+  retryLazy(el?: Element): void;
   /** Adds `<link rel="preconnect">` for origins the page will need soon. */
   preconnect(origins: string[]): void;
   /** The service worker handle (updates, tier stats, invalidation), once registered. */
@@ -348,6 +350,10 @@ export function createPagePace(config?: PagePaceConfig): PagePace {
       if (typeof loader != 'function') fail('registerComponent(loader)', loader, `a function that loads the component, such as () => import("./${name}.js")`);
       if (lazy) lazy.registerComponent(name, loader);
       else components[name] = loader; // lazy loading's chunk takes them when it starts
+    },
+    retryLazy(el) {
+      if (el !== undefined && !(el instanceof Element)) fail('retryLazy(el)', el, 'an element that failed to load (class pp-error), or nothing to retry them all');
+      lazy?.retry(el);
     },
     preconnect: (origins) => prefetch?.preconnect(origins),
     serviceWorker: () => sw,
