@@ -1,6 +1,6 @@
 // Codec bench (issue 3 item 8): bytes on the reference batches against JSON, msgpack and CBOR;
 // encode/decode throughput in Node and Chromium; main-thread cost of the encoding worker.
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
@@ -9,6 +9,9 @@ import { Encoder as CborEncoder } from 'cbor-x';
 import { build } from 'esbuild';
 import { pairedRatios, runRounds } from './lib/stats.mjs';
 import { startStaticServer } from './lib/static-server.mjs';
+
+/** Where each reference batch was read from (for the report). */
+const refSource = {};
 
 const SIZES = [50, 200];
 const GOAL = { wire50MaxBytes: 2400, wireVsGzip: 0.5, encodeVsJson: 1, mainThreadMs: 0.1 };
@@ -60,7 +63,13 @@ export default {
     const bytes = {};
     const roundTrip = {};
     for (const n of SIZES) {
-      const ref = JSON.parse(readFileSync(join(root, `src/protocol/vectors/reference-batch-${n}.json`), 'utf8'));
+      // The team's reference batches (../shared/bench/) when this checkout sits beside them; the copy
+      // in the repo (which the test vectors use) otherwise. They must be the same bytes.
+      const repoCopy = readFileSync(join(root, `src/protocol/vectors/reference-batch-${n}.json`));
+      const shared = join(root, '..', 'shared', 'bench', `reference-batch-${n}.json`);
+      if (existsSync(shared) && !readFileSync(shared).equals(repoCopy)) throw new Error(`src/protocol/vectors/reference-batch-${n}.json differs from ${shared}: copy it again`);
+      refSource[n] = existsSync(shared) ? '../shared/bench/' : 'src/protocol/vectors/';
+      const ref = JSON.parse(readFileSync(existsSync(shared) ? shared : join(root, `src/protocol/vectors/reference-batch-${n}.json`), 'utf8'));
       const batch = R.referenceToBatch(ref);
       if (batch.events.length !== n) throw new Error(`reference-batch-${n}: ${batch.events.length} events after conversion`);
       batches[n] = batch;
@@ -170,7 +179,7 @@ function render({ bytes, node, chromium, worker, goals, roundTrip, timing, worke
   return [
     '### Bytes',
     '',
-    'The reference batches (`src/protocol/vectors/reference-batch-{50,200}.json`) converted to `Batch` by',
+    `The reference batches (\`reference-batch-{50,200}.json\`, read from \`${refSource[50]}\`; the repo's copy in \`src/protocol/vectors/\` is checked to be byte-identical) converted to \`Batch\` by`,
     '`src/protocol/reference.ts` (every field kept; nested attribution flattened into `attrs`). Every format below',
     'encodes that same `Batch` object. gzip is Node\'s zlib at its default level 6.',
     '',
