@@ -168,6 +168,16 @@ test('links added after start are prefetched when they come into view; removed l
   await page.locator('#late-far').scrollIntoViewIfNeeded();
   await expect.poll(() => prefetched(ls)).toEqual(['/site/a', '/site/b', '/site/late', '/site/late-far']);
 
+  // A re-rendered link (removed, another to the same URL in its place) keeps its rule.
+  await page.evaluate(() => {
+    const old = document.getElementById('late')!;
+    old.replaceWith(Object.assign(document.createElement('a'), { id: 'late', href: '/site/late', textContent: 'late' }));
+  });
+  await idle(page);
+  await page.waitForTimeout(300);
+  expect((await ruleLog(page)).filter((x) => x.startsWith('-'))).toEqual([]);
+  expect(prefetched(ls).filter((p) => p === '/site/late')).toHaveLength(1);
+
   // Removing a link withdraws its viewport rule; the others stay.
   await page.evaluate(() => document.getElementById('a')!.remove());
   await expect.poll(() => ruleLog(page)).toContain('-prefetch /site/a');

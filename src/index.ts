@@ -92,16 +92,16 @@ export function createPagePace(config?: PagePaceConfig): PagePace {
   const summary = createSummary();
   // Budgets are opt-in: the code that builds a breach (once per metric and route, with its
   // attribution) is a chunk, fetched only when a budget is set. Until it comes, events over a
-  // budget wait for it (a bounded few; one breach each is all that can fire).
+  // budget wait for it (the first per metric and route, which is all that can fire; 100 at most).
   let budgets: Budgets | undefined;
-  let overBudget: PerfEvent[] | undefined;
+  let overBudget: Map<string, PerfEvent> | undefined;
   if (Object.keys(cfg.budgets).length) {
-    overBudget = [];
+    overBudget = new Map();
     importWhenOnline(() => import('./vitals/budgets')).then(({ createBudgets }) => {
       budgets = createBudgets(cfg.budgets, (b) => {
         if (cfg.onBudgetExceeded && !destroyed) guard.run('onBudgetExceeded', () => cfg.onBudgetExceeded!(b));
       });
-      overBudget!.forEach(budgets.check);
+      overBudget!.forEach((e) => budgets!.check(e));
       overBudget = undefined;
     }, (err) => guard.report('budgets', err));
   }
@@ -206,7 +206,11 @@ export function createPagePace(config?: PagePaceConfig): PagePace {
     summary.add(e);
     if (cfg.onMetric) guard.run('onMetric', () => cfg.onMetric!(e));
     if (budgets) budgets.check(e);
-    else if (overBudget && overBudget.length < 100 && e.value > (cfg.budgets[e.name] ?? Infinity)) overBudget.push(e);
+    else if (overBudget && overBudget.size < 100 && e.value > (cfg.budgets[e.name] ?? Infinity)) {
+      // Only the first breach per metric and route can fire: keep that one.
+      const k = `${e.name}\u0000${e.attrs?.route ?? ''}`;
+      if (!overBudget.has(k)) overBudget.set(k, e);
+    }
     if (cfg.beforeSend) {
       let out: ReturnType<NonNullable<typeof cfg.beforeSend>> = e;
       try {

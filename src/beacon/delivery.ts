@@ -81,6 +81,9 @@ export function createDelivery(deps: DeliveryDeps): Delivery {
   const maxInFlightBytes = deps.maxInFlightBytes ?? KEEPALIVE_LIMIT;
   // Batches this page holds (waiting for a slot or being sent): a replay must not send them too.
   const inFlight = new Set<string>();
+  // The new batches among them (not replays): what `busy()` bounds, so that an outbox backlog
+  // replaying after an offline spell does not stop the batcher handing over fresh batches.
+  const fresh = new Set<string>();
   // Send slots: FIFO, so batches go in the order they were handed over.
   const waiting = new Map<string, Waiter>();
   let sending = 0;
@@ -143,7 +146,7 @@ export function createDelivery(deps: DeliveryDeps): Delivery {
   const attempt = async (entry: OutboxEntry, replay: boolean): Promise<void> => {
     const key = keyOf(entry.batch);
     // An entry from storage is not trusted to carry a sane size.
-    const bytes = entry.bytes > 0 ? entry.bytes : approxBytes(entry.batch);
+    const bytes = typeof entry.bytes == 'number' && entry.bytes > 0 && entry.bytes < Infinity ? entry.bytes : approxBytes(entry.batch);
     inFlight.add(key);
     let held = false;
     try {
@@ -186,6 +189,7 @@ export function createDelivery(deps: DeliveryDeps): Delivery {
     } finally {
       if (held) release(bytes);
       inFlight.delete(key);
+      fresh.delete(key);
       deps.onIdle();
     }
   };
@@ -194,6 +198,7 @@ export function createDelivery(deps: DeliveryDeps): Delivery {
   const replay = (): Promise<void> => {
     replaying ??= (async () => {
       try {
+        if (stopped) return; // queued by the retry timer just before stop()
         for (const batch of journalTake()) {
           if (!inFlight.has(keyOf(batch))) await outbox.put({ batch, bytes: approxBytes(batch), createdAt: batch.sentAt, attempts: 0, nextAt: 0, ...deps.target });
         }
@@ -221,6 +226,7 @@ export function createDelivery(deps: DeliveryDeps): Delivery {
     async deliver(batch) {
       const entry: OutboxEntry = { batch, bytes: approxBytes(batch), createdAt: Date.now(), attempts: 0, nextAt: 0, ...deps.target };
       inFlight.add(keyOf(batch));
+      fresh.add(keyOf(batch));
       // Until the transport holds it, a page hide must still find it here (the outbox write may never land).
       parked.set(keyOf(batch), batch);
       try {
@@ -248,10 +254,13 @@ export function createDelivery(deps: DeliveryDeps): Delivery {
     forget(batch) {
       const key = keyOf(batch);
       parked.delete(key);
-      if (!credited.has(key)) evicted.add(key);
+      if (!credited.has(key)) {
+        if (evicted.size > 10_000) evicted.clear();
+        evicted.add(key);
+      }
       unwait(key);
     },
-    busy: () => inFlight.size >= maxInFlight,
+    busy: () => fresh.size >= maxInFlight,
     stop() {
       stopped = true;
       for (const [key, w] of waiting) if (w.replay) unwait(key);

@@ -54,4 +54,13 @@ describe('outbox bounds under concurrent writes', () => {
     expect(dropped).toEqual(Array.from({ length: 10 }, (_, i) => `b${i}`));
     expect((await box.all()).map((e) => e.batch.batchId)).toEqual(Array.from({ length: 10 }, (_, i) => `b${i + 10}`));
   });
+
+  it('drops a batch once even when a read (a replay) resolves while the drops are under way', async () => {
+    const dropped: string[] = [];
+    const box = createOutbox({ maxBytes: 100, maxAgeMs: 1e12 }, (e) => dropped.push(e.batch.batchId), () => {});
+    const now = Date.now();
+    await Promise.all([box.put(entry('a', now)), box.put(entry('b', now + 1)), box.all(), box.put(entry('c', now + 2)), box.all()]);
+    expect(new Set(dropped).size).toBe(dropped.length);
+    expect(dropped).toEqual(['a', 'b']);
+  });
 });

@@ -86,7 +86,12 @@ export function createOutbox(limits: OutboxLimits, onDrop: (e: OutboxEntry, why:
     for (const e of [...known.values()].sort((a, b) => a.createdAt - b.createdAt)) {
       if (total <= limits.maxBytes) break;
       total -= e.bytes;
-      known.delete(keyOf(e.batch));
+      // Out of `known` and into `gone` at once: an all() resolving during the awaits below must
+      // not bring it back for another pass to drop again.
+      const key = keyOf(e.batch);
+      known.delete(key);
+      if (gone.size >= 10_000) gone.clear();
+      gone.add(key);
       drop.push(e);
     }
     for (const e of drop) {

@@ -16,6 +16,9 @@ export interface Transport {
 /** Browsers refuse keepalive/beacon bodies past 64 KiB in flight; stay under with room for headers. */
 export const KEEPALIVE_LIMIT = 60_000;
 
+/** A send not answered within this many ms is aborted and retried. */
+export const SEND_TIMEOUT_MS = 30_000;
+
 /** Counters a transport keeps. */
 export interface TransportStats {
   /** Bytes of request bodies handed to the network, by wire format. */
@@ -63,6 +66,8 @@ export function createHttpTransport(endpoint: string, encoder: Encoder, stats: T
         headers: { 'Content-Type': enc.type },
         keepalive,
         credentials: sameOrigin ? 'same-origin' : 'omit',
+        // An endpoint that never answers must not hold a send slot for good: it becomes a retry.
+        signal: AbortSignal.timeout?.(SEND_TIMEOUT_MS),
       });
       return classify(res.status, res.headers.get('Retry-After'));
     } catch (err) {
@@ -111,10 +116,16 @@ export function createHttpTransport(endpoint: string, encoder: Encoder, stats: T
 export function createCustomTransport(fn: (req: { batch: Batch; unloading: boolean }) => unknown): Transport {
   return {
     async send(batch) {
+      let timer: ReturnType<typeof setTimeout> | undefined;
       try {
-        return (await fn({ batch, unloading: false })) === false ? { kind: 'retry', reason: 'transport returned false' } : { kind: 'ok' };
+        // A transport that never settles must not hold a send slot for good: it becomes a retry.
+        const late = {};
+        const r = await Promise.race([fn({ batch, unloading: false }), new Promise((resolve) => (timer = setTimeout(resolve, SEND_TIMEOUT_MS, late)))]);
+        return r === late ? { kind: 'retry', reason: `no answer in ${SEND_TIMEOUT_MS} ms` } : r === false ? { kind: 'retry', reason: 'transport returned false' } : { kind: 'ok' };
       } catch (err) {
         return { kind: 'retry', reason: String(err) };
+      } finally {
+        clearTimeout(timer);
       }
     },
     sendNow(batch) {

@@ -152,30 +152,38 @@ export function startPrefetch(options: PrefetchStartOptions = {}, deps: LoadingD
       }
     }
   }));
-  // Links in the page are watched (added ones too); a removed link's viewport hint is withdrawn.
+  // Links in the page are watched (added ones too). A removed link's viewport hint is withdrawn
+  // once no link to its URL is left (a re-rendered list keeps what it prefetched).
+  let present: Set<string | undefined> | undefined;
   const track = (a: Element) => {
     const url = linkUrl(a, rules);
     if (!a.isConnected) {
       io.unobserve(a);
-      drop(url, 'viewport');
+      present ??= new Set([...document.querySelectorAll('a[href]')].map((l) => linkUrl(l, rules)));
+      if (!present.has(url)) drop(url, 'viewport');
     } else if (url) io.observe(a);
   };
-  // In idle time: links added or removed since the last tick, then the queue.
+  // In idle time, a bounded slice each time: nodes added or removed since, then the queue.
   const tick = safe(deps, 'prefetch', () => {
     ticking = undefined;
-    for (const n of pend.splice(0)) {
+    present = undefined;
+    for (const n of pend.splice(0, 200)) {
       if ((n as Element).matches?.('a[href]')) track(n as Element);
       (n as Element).querySelectorAll?.('a[href]').forEach(track);
     }
+    if (pend.length) schedule();
     while (live && active < conc && queue.length) go(...queue.shift()!);
   });
   const schedule = () => {
     if (live) ticking ??= idle(tick);
   };
-  const mo = new MutationObserver((records) => {
-    for (const r of records) pend.push(...r.addedNodes, ...r.removedNodes);
+  const mo = new MutationObserver(safe(deps, 'prefetch', (records: MutationRecord[]) => {
+    for (const r of records) {
+      r.addedNodes.forEach((n) => pend.push(n));
+      r.removedNodes.forEach((n) => pend.push(n));
+    }
     schedule();
-  });
+  }));
   if (o.viewport !== false) {
     pend.push(document);
     schedule();

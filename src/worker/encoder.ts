@@ -71,11 +71,11 @@ export function createEncoder(opts: EncoderOptions): Encoder {
 
   const viaWorker = async (r: RemoteEncoder, batch: Batch): Promise<Encoded | undefined> => {
     let timer: ReturnType<typeof setTimeout> | undefined;
-    const deadline = answered
-      ? undefined
-      : new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), opts.firstCallTimeoutMs ?? 3000)));
+    // Every call has a deadline, not only the first: a worker that stops answering later must not
+    // hold its batches (and the send slots they take) for good.
+    const deadline = new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), answered ? 10_000 : opts.firstCallTimeoutMs ?? 3000)));
     try {
-      const body = await (deadline ? Promise.race([r.encode(batch), deadline]) : r.encode(batch));
+      const body = await Promise.race([r.encode(batch), deadline]);
       if (body) (answered = true), (mode = 'worker');
       return body && { body, type: BINARY_TYPE, format: 'binary' };
     } finally {

@@ -1,0 +1,41 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import type { Batch } from '../core/types';
+import { createCustomTransport, createHttpTransport, SEND_TIMEOUT_MS } from './transport';
+import type { Encoder } from '../worker/encoder';
+
+const batch: Batch = { v: 1, batchId: 'b1', sessionId: 's1', page: 'https://example.test/', sentAt: 0, events: [] };
+
+describe('a send that never settles does not hold its slot for good', () => {
+  afterEach(() => {
+    vi.useRealTimers();
+    vi.unstubAllGlobals();
+  });
+
+  it('a custom transport that never answers becomes a retry after SEND_TIMEOUT_MS', async () => {
+    vi.useFakeTimers();
+    const t = createCustomTransport(() => new Promise(() => {}));
+    const out = t.send(batch);
+    await vi.advanceTimersByTimeAsync(SEND_TIMEOUT_MS);
+    await expect(out).resolves.toEqual({ kind: 'retry', reason: `no answer in ${SEND_TIMEOUT_MS} ms` });
+  });
+
+  it('a custom transport that answers in time leaves no timer behind', async () => {
+    vi.useFakeTimers();
+    await expect(createCustomTransport(async () => true).send(batch)).resolves.toEqual({ kind: 'ok' });
+    await expect(createCustomTransport(async () => false).send(batch)).resolves.toMatchObject({ kind: 'retry' });
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it('the HTTP transport gives every fetch a timeout signal; an aborted fetch is a retry', async () => {
+    let signal: AbortSignal | undefined;
+    vi.stubGlobal('location', new URL('https://example.test/page'));
+    vi.stubGlobal('fetch', (_url: string, init: RequestInit) => {
+      signal = init.signal ?? undefined;
+      return Promise.reject(new DOMException('The operation timed out.', 'TimeoutError'));
+    });
+    const encoder = { encode: async () => ({ body: '{}', type: 'application/json', format: 'json' }) } as unknown as Encoder;
+    const out = await createHttpTransport('/collect', encoder, { bytes: {}, beacons: 0, fetches: 0 }).send(batch);
+    expect(signal).toBeInstanceOf(AbortSignal);
+    expect(out).toMatchObject({ kind: 'retry' });
+  });
+});
