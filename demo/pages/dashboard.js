@@ -31,6 +31,9 @@ function ratingOf(name, v) {
 }
 
 function renderSummary(s) {
+  // Chart widths are read before anything is written: a read after a write forces a layout, and
+  // one per chart made a burst of updates janky.
+  for (const c of charts.values()) c.width = c.box.clientWidth;
   $('status').textContent = `live · ${s.events.toLocaleString()} events from ${s.sessions} sessions`;
   const o = $('overall');
   o.textContent = s.overall ?? '–';
@@ -77,7 +80,7 @@ function renderChart(name, m, thresholds) {
   c.box.dataset.windows = String(m.series.length);
   c.box.querySelector('[data-latest]').textContent = `latest 5 s: p75 ${fmt(name, last[2])} · n=${last[4]}`;
   const data = [0, 1, 2, 3].map((i) => m.series.map((row) => row[i]));
-  const width = Math.max(260, c.box.clientWidth - 16);
+  const width = Math.max(260, (c.width ?? c.box.clientWidth) - 16);
   if (!c.plot) {
     c.box.querySelector('.plot').innerHTML = '';
     c.plot = new uPlot({
