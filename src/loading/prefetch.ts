@@ -18,7 +18,7 @@ export interface PrefetchStartOptions {
   ignore?: RegExp[];
   /** Other origins that may be prefetched (the page's own always may). Default none. */
   origins?: string[];
-  /** Prefetch links when they enter the viewport, in idle time; links added later too, and a removed link's hint is withdrawn. Default true. */
+  /** Prefetch links when they enter the viewport, in idle time; links added later too, and the hint is withdrawn once no link to its URL is left. Default true. */
   viewport?: boolean;
   /** Prefetch on hover intent, `touchstart` and `mousedown`. Default true. */
   intent?: boolean;
