@@ -23,10 +23,8 @@ export interface EarlyTarget {
  * comes second by its batch id. With `format: 'otlp'` (any format but binary or json) nothing is beaconed (its encoder is a
  * chunk not loaded yet, and an OTLP endpoint cannot read pagepace's JSON): the journal alone
  * holds the batch, and the next page load's sending side replays it in the right format.
- * Returns the number of events handed over (journaled).
  */
-export function sendEarly(events: PerfEvent[], t: EarlyTarget): number {
-  let n = 0;
+export function sendEarly(events: PerfEvent[], t: EarlyTarget): void {
   for (let i = 0; i < events.length; i += t.maxEvents) {
     const batch = newBatch(t.sessionId, t.page, events.slice(i, i + t.maxEvents));
     journalWrite(batch);
@@ -40,7 +38,5 @@ export function sendEarly(events: PerfEvent[], t: EarlyTarget): number {
     } catch {
       // The journal still holds it.
     }
-    n += batch.events.length;
   }
-  return n;
 }

@@ -1,5 +1,6 @@
 import type { Batch } from '../core/types';
 import type { Encoded, Encoder } from '../worker/encoder';
+import { LATE, within } from '../core/within';
 import { classify } from './retry';
 import type { Outcome } from './retry';
 
@@ -116,16 +117,12 @@ export function createHttpTransport(endpoint: string, encoder: Encoder, stats: T
 export function createCustomTransport(fn: (req: { batch: Batch; unloading: boolean }) => unknown): Transport {
   return {
     async send(batch) {
-      let timer: ReturnType<typeof setTimeout> | undefined;
       try {
         // A transport that never settles must not hold a send slot for good: it becomes a retry.
-        const late = {};
-        const r = await Promise.race([fn({ batch, unloading: false }), new Promise((resolve) => (timer = setTimeout(resolve, SEND_TIMEOUT_MS, late)))]);
-        return r === late ? { kind: 'retry', reason: `no answer in ${SEND_TIMEOUT_MS} ms` } : r === false ? { kind: 'retry', reason: 'transport returned false' } : { kind: 'ok' };
+        const r = await within(fn({ batch, unloading: false }), SEND_TIMEOUT_MS);
+        return r === LATE ? { kind: 'retry', reason: `no answer in ${SEND_TIMEOUT_MS} ms` } : r === false ? { kind: 'retry', reason: 'transport returned false' } : { kind: 'ok' };
       } catch (err) {
         return { kind: 'retry', reason: String(err) };
-      } finally {
-        clearTimeout(timer);
       }
     },
     sendNow(batch) {

@@ -1,4 +1,5 @@
 import { encodeJson, JSON_TYPE } from '../beacon/formats/json';
+import { LATE, within } from '../core/within';
 import type { Batch } from '../core/types';
 import { VERSION } from '../core/version';
 import type { RemoteEncoder } from './remote';
@@ -70,17 +71,13 @@ export function createEncoder(opts: EncoderOptions): Encoder {
   };
 
   const viaWorker = async (r: RemoteEncoder, batch: Batch): Promise<Encoded | undefined> => {
-    let timer: ReturnType<typeof setTimeout> | undefined;
     // Every call has a deadline, not only the first: a worker that stops answering later must not
     // hold its batches (and the send slots they take) for good.
-    const deadline = new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), answered ? 10_000 : opts.firstCallTimeoutMs ?? 3000)));
-    try {
-      const body = await Promise.race([r.encode(batch), deadline]);
-      if (body) (answered = true), (mode = 'worker');
-      return body && { body, type: BINARY_TYPE, format: 'binary' };
-    } finally {
-      clearTimeout(timer);
-    }
+    const body = await within(r.encode(batch), answered ? 10_000 : opts.firstCallTimeoutMs ?? 3000);
+    if (body === LATE) return undefined;
+    answered = true;
+    mode = 'worker';
+    return { body, type: BINARY_TYPE, format: 'binary' };
   };
 
   return {
