@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_DEDUPE_ENTRIES, MemoryDedupe, dedupeKey } from './dedupe';
+import { PagePaceError } from '../core/errors';
+import { DEFAULT_DEDUPE_ENTRIES, MemoryDedupe, claimsOf, dedupeKey } from './dedupe';
 
 describe('MemoryDedupe', () => {
   it('remembers keys up to its bound, forgetting the least recently seen', () => {
@@ -19,7 +20,7 @@ describe('MemoryDedupe', () => {
     expect(seen.size).toBe(10_000);
     expect(seen.has('49')).toBe(false);
     expect(seen.has('50')).toBe(true);
-    expect(() => new MemoryDedupe(0)).toThrow(RangeError);
+    expect(() => new MemoryDedupe(0)).toThrow(PagePaceError);
   });
 });
 
@@ -27,5 +28,52 @@ describe('dedupeKey', () => {
   it('keeps session and batch ids apart unambiguously', () => {
     expect(dedupeKey({ sessionId: 'ab', batchId: 'c' })).not.toBe(dedupeKey({ sessionId: 'a', batchId: 'bc' }));
     expect(dedupeKey({ sessionId: 's', batchId: 'b' })).toBe(dedupeKey({ sessionId: 's', batchId: 'b' }));
+  });
+});
+
+describe('MemoryDedupe as a claim store', () => {
+  it('claims a key once, says in-flight until confirmed or released, delivered after', () => {
+    const store = new MemoryDedupe();
+    expect(store.claim('k')).toBe('claimed');
+    expect(store.claim('k')).toBe('in-flight');
+    expect(store.has('k')).toBe(false); // a claim is not a delivery
+    store.release('k');
+    expect(store.claim('k')).toBe('claimed');
+    store.confirm('k');
+    expect(store.claim('k')).toBe('delivered');
+    store.release('k'); // never forgets a delivered key
+    expect(store.claim('k')).toBe('delivered');
+    expect(store.has('k')).toBe(true);
+  });
+
+  it('keeps claims and deliveries within one LRU bound', () => {
+    const store = new MemoryDedupe(2);
+    store.claim('a');
+    store.confirm('a');
+    store.claim('b');
+    expect(store.claim('a')).toBe('delivered'); // refreshes a: b is now the oldest
+    store.claim('c');
+    expect(store.size).toBe(2);
+    expect(store.claim('b')).toBe('claimed');
+  });
+});
+
+describe('claimsOf', () => {
+  it('adapts the older has/add store: claim asks has, confirm calls add, release undoes nothing', async () => {
+    const seen = new Set<string>();
+    const legacy = { has: (k: string) => seen.has(k), add: (k: string) => void seen.add(k) };
+    const claims = claimsOf(legacy);
+    expect(await claims.claim('k')).toBe('claimed');
+    await claims.confirm('k');
+    expect(seen.has('k')).toBe(true);
+    expect(await claims.claim('k')).toBe('delivered');
+    await claims.release('k');
+    expect(await claims.claim('k')).toBe('delivered');
+  });
+
+  it('passes a claim store through and refuses anything else with a clear error', () => {
+    const store = new MemoryDedupe();
+    expect(claimsOf(store)).toBe(store);
+    expect(() => claimsOf({ has: () => false } as never)).toThrow(/dedupe must be a boolean, a positive integer, or a store with claim\(\), confirm\(\) and release\(\)/);
   });
 });

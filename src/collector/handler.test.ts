@@ -8,6 +8,9 @@ import { encodeBatch } from '../protocol/index';
 import type { Batch } from '../core/types';
 import { createCollector } from './handler';
 import type { BatchMeta, CollectorHandler, CollectorOptions } from './handler';
+import type { CorsOptions } from './cors';
+import { MemoryDedupe, dedupeKey } from './dedupe';
+import type { ClaimStore, DedupeStore } from './dedupe';
 
 interface Reply {
   status: number;
@@ -266,7 +269,6 @@ describe('createCollector', () => {
     expect(pre.status).toBe(204);
     expect(pre.headers).toMatchObject({
       'access-control-allow-origin': 'https://shop.example',
-      'access-control-allow-credentials': 'true',
       'access-control-allow-methods': 'POST, OPTIONS',
       'access-control-allow-headers': 'Content-Type, Content-Encoding',
       'access-control-max-age': '7200',
@@ -279,6 +281,36 @@ describe('createCollector', () => {
     const error = await send(port, { body: 'x', headers: { 'Content-Type': 'application/json', Origin: 'https://a.example' } });
     expect(error.status).toBe(400);
     expect(error.headers['access-control-allow-origin']).toBe('https://a.example');
+    // pagepace's client posts cross-origin without credentials: nothing asks for them by default.
+    for (const reply of [pre, post, noOrigin, error]) expect(reply.headers['access-control-allow-credentials']).toBeUndefined();
+  });
+
+  it('never answers the opaque origin null with credentials, and sends credentials only when configured', async () => {
+    const open = await start();
+    const fromNull = await send(open.port, { ...json(batch()), headers: { 'Content-Type': 'application/json', Origin: 'null' } });
+    expect(fromNull.status).toBe(204);
+    expect(fromNull.headers['access-control-allow-origin']).toBe('*');
+    expect(fromNull.headers['access-control-allow-credentials']).toBeUndefined();
+
+    const withCookies = await start({ cors: { origin: ['https://shop.example', 'null'], credentials: true } });
+    const pre = await send(withCookies.port, { method: 'OPTIONS', headers: { Origin: 'https://shop.example', 'Access-Control-Request-Method': 'POST' } });
+    expect(pre.headers).toMatchObject({ 'access-control-allow-origin': 'https://shop.example', 'access-control-allow-credentials': 'true' });
+    // Even named on the list, null gets `*` and no credentials: any page can be made to have that origin.
+    const nullPre = await send(withCookies.port, { method: 'OPTIONS', headers: { Origin: 'null', 'Access-Control-Request-Method': 'POST' } });
+    expect(nullPre.headers['access-control-allow-origin']).toBe('*');
+    expect(nullPre.headers['access-control-allow-credentials']).toBeUndefined();
+
+    const listed = await start({ cors: { origin: 'https://shop.example' } });
+    const refused = await send(listed.port, { ...json(batch()), headers: { 'Content-Type': 'application/json', Origin: 'null' } });
+    expect(refused.status).toBe(403);
+  });
+
+  it('refuses credentials for any origin, and unknown or mistyped cors options', () => {
+    const onBatch = () => {};
+    expect(() => createCollector({ onBatch, cors: { credentials: true } })).toThrow(/cors\.credentials must be false unless cors\.origin names/);
+    expect(() => createCollector({ onBatch, cors: { credentials: 'yes' } as unknown as CorsOptions })).toThrow(PagePaceError);
+    expect(() => createCollector({ onBatch, cors: { origins: ['https://a.example'] } as unknown as CorsOptions })).toThrow(/cors\.origins/);
+    expect(() => createCollector({ onBatch, cors: { maxAge: -1 } })).toThrow(/cors\.maxAge/);
   });
 
   it('sends no CORS headers when cors is off, and 403 for an origin not on the list', async () => {
@@ -423,5 +455,175 @@ describe('createCollector', () => {
     expect(() => createCollector({ onBatch, maxBytes: 0 })).toThrow(/maxBytes must be an integer from 1/);
     expect(() => createCollector({ onBatch, dedupe: -1 })).toThrow(/dedupe/);
     expect(() => createCollector({ onBatch, maxbytes: 5 } as unknown as CollectorOptions)).toThrow(/maxbytes/);
+  });
+});
+
+describe('createCollector with a claim store', () => {
+  /** A MemoryDedupe whose calls can be made to fail, counted by method. */
+  function flakyStore() {
+    const inner = new MemoryDedupe();
+    const calls: string[] = [];
+    const broken = { claim: false, confirm: false, release: false };
+    const store: ClaimStore = {
+      claim: async (key) => {
+        calls.push('claim');
+        if (broken.claim) throw new Error('store down');
+        return inner.claim(key);
+      },
+      confirm: async (key) => {
+        calls.push('confirm');
+        if (broken.confirm) throw new Error('store down');
+        inner.confirm(key);
+      },
+      release: async (key) => {
+        calls.push('release');
+        if (broken.release) throw new Error('store down');
+        inner.release(key);
+      },
+    };
+    return { store, inner, calls, broken };
+  }
+
+  it('claims, delivers, then confirms, and answers 204 only after onBatch resolved', async () => {
+    const { store, calls } = flakyStore();
+    const order: string[] = [];
+    let finish!: () => void;
+    const { port } = await start({
+      dedupe: store,
+      onBatch: async () => {
+        order.push(`onBatch after ${calls.join(',')}`);
+        await new Promise<void>((r) => (finish = r));
+      },
+    });
+    const reply = send(port, json(batch()));
+    let answered = false;
+    void reply.then(() => (answered = true));
+    await new Promise((r) => setTimeout(r, 50));
+    expect(answered).toBe(false);
+    finish();
+    expect((await reply).status).toBe(204);
+    expect(order).toEqual(['onBatch after claim']);
+    expect(calls).toEqual(['claim', 'confirm']);
+  });
+
+  it('answers 503 without delivering when the store fails, and delivers once it is back', async () => {
+    const { store, broken } = flakyStore();
+    const { port, calls, handler, errors } = await start({ dedupe: store });
+    broken.claim = true;
+    const down = await send(port, json(batch()));
+    expect(down.status).toBe(503);
+    expect(down.headers['retry-after']).toBe('2');
+    expect(calls).toHaveLength(0);
+    expect(errors.map((e) => (e as Error).message)).toEqual(['store down']);
+    broken.claim = false;
+    expect((await send(port, json(batch()))).status).toBe(204);
+    expect((await send(port, json(batch()))).status).toBe(204);
+    expect(calls).toHaveLength(1);
+    expect(handler.stats()).toMatchObject({ accepted: 1, duplicates: 1, storeUnavailable: 1, rejected: { 503: 1 } });
+  });
+
+  it('answers 503 when another instance holds the claim', async () => {
+    const shared = new MemoryDedupe();
+    shared.claim(dedupeKey(batch())); // "the other instance", mid-delivery
+    const { port, calls, handler } = await start({ dedupe: shared });
+    const busy = await send(port, json(batch()));
+    expect(busy.status).toBe(503);
+    expect(busy.headers['retry-after']).toBe('1');
+    shared.confirm(dedupeKey(batch()));
+    expect((await send(port, json(batch()))).status).toBe(204);
+    expect(calls).toHaveLength(0);
+    expect(handler.stats()).toMatchObject({ busy: 1, duplicates: 1 });
+  });
+
+  it('releases the claim when onBatch fails, so the retry is delivered', async () => {
+    const { store, calls: storeCalls } = flakyStore();
+    let attempts = 0;
+    const { port } = await start({
+      dedupe: store,
+      onBatch: () => {
+        if (++attempts === 1) throw new Error('sink down');
+      },
+    });
+    expect((await send(port, json(batch()))).status).toBe(500);
+    expect((await send(port, json(batch()))).status).toBe(204);
+    expect(attempts).toBe(2);
+    expect(storeCalls).toEqual(['claim', 'release', 'claim', 'confirm']);
+  });
+
+  it('still answers 204 when only the confirmation fails: onBatch has the batch', async () => {
+    const { store, broken } = flakyStore();
+    broken.confirm = true;
+    const { port, calls, errors } = await start({ dedupe: store });
+    expect((await send(port, json(batch()))).status).toBe(204);
+    expect(calls).toHaveLength(1);
+    expect(errors).toHaveLength(1);
+  });
+
+  it('answers 503 when a store returns something that is not a claim outcome', async () => {
+    const { port, calls, errors } = await start({ dedupe: { claim: () => 'yes' as never, confirm: () => {}, release: () => {} } });
+    expect((await send(port, json(batch()))).status).toBe(503);
+    expect(calls).toHaveLength(0);
+    expect(String(errors[0])).toMatch(/claim\(\) must return 'claimed', 'delivered' or 'in-flight'; received "yes"/);
+  });
+
+  it('delivers concurrent duplicates to two collectors sharing a store exactly once', async () => {
+    const shared = new MemoryDedupe();
+    let delivered = 0;
+    const onBatch = async () => {
+      delivered++;
+      await new Promise((r) => setTimeout(r, 30));
+    };
+    const a = await start({ dedupe: shared, onBatch });
+    const b = await start({ dedupe: shared, onBatch });
+    const replies = await Promise.all([a.port, b.port, a.port, b.port].map((port) => send(port, json(batch()))));
+    expect(delivered).toBe(1);
+    // The one that delivered and its in-process twin: 204. The other instance's: 503, retried below.
+    expect(replies.map((r) => r.status).sort()).toEqual([204, 204, 503, 503]);
+    for (const port of [a.port, b.port]) expect((await send(port, json(batch()))).status).toBe(204);
+    expect(delivered).toBe(1);
+  });
+
+  it('keeps accepting the older has/add store, and answers 503 (not a double delivery) when it throws', async () => {
+    const seen = new Set<string>();
+    let down = false;
+    const legacy: DedupeStore = {
+      has: (k) => {
+        if (down) throw new Error('down');
+        return seen.has(k);
+      },
+      add: (k) => void seen.add(k),
+    };
+    const { port, calls } = await start({ dedupe: legacy });
+    expect((await send(port, json(batch()))).status).toBe(204);
+    expect((await send(port, json(batch()))).status).toBe(204);
+    down = true;
+    expect((await send(port, json(batch()))).status).toBe(503);
+    expect(calls).toHaveLength(1);
+  });
+
+  it('close() finishes in-flight requests and turns new ones away with 503 and Connection: close', async () => {
+    let finish!: () => void;
+    const calls: string[] = [];
+    const { port, handler } = await start({
+      onBatch: (b) => {
+        calls.push(b.batchId);
+        return new Promise<void>((r) => (finish = r));
+      },
+    });
+    const inFlight = send(port, json(batch()));
+    await new Promise((r) => setTimeout(r, 50));
+    expect(handler.stats().inFlight).toBe(1);
+    let closed = false;
+    const closing = handler.close().then(() => (closed = true));
+    const late = await send(port, json(batch({ batchId: 'late' })));
+    expect(late.status).toBe(503);
+    expect(late.headers.connection).toBe('close');
+    expect(closed).toBe(false);
+    finish();
+    expect((await inFlight).status).toBe(204);
+    await closing;
+    expect(calls).toEqual(['b-1']);
+    expect(handler.stats().inFlight).toBe(0);
+    await handler.close(); // idempotent
   });
 });

@@ -1,13 +1,13 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { fail } from '../core/errors';
+import { describe, fail } from '../core/errors';
 import type { Batch } from '../core/types';
 import { decompress, parseContentCoding, readBody } from './body';
 import { applyCors, applyPreflight, corsPolicy } from './cors';
 import type { CorsOptions } from './cors';
 import { DEFAULT_DECODERS, resolveDecoder, runDecoder } from './decode';
 import type { BatchDecoder, DecoderEntry } from './decode';
-import { MemoryDedupe, dedupeKey } from './dedupe';
-import type { DedupeStore } from './dedupe';
+import { MemoryDedupe, claimsOf, dedupeKey } from './dedupe';
+import type { ClaimOutcome, ClaimStore, DedupeStore } from './dedupe';
 import { CLIENT_CLOSED, CollectorError } from './errors';
 import { validateBatch } from './validate';
 import type { WireLimits } from './validate';
@@ -46,6 +46,12 @@ export interface CollectorStats {
   duplicates: number;
   /** Batches whose `onBatch` threw or rejected (answered 500). */
   failed: number;
+  /** Batches not delivered because the dedupe store failed or timed out (answered 503, the browser retries). */
+  storeUnavailable: number;
+  /** Batches another instance was delivering at that moment (answered 503, the browser retries). */
+  busy: number;
+  /** Requests being handled now. */
+  inFlight: number;
   /** Requests whose client went away before the body was complete (no answer possible). */
   aborted: number;
   /** Error answers by HTTP status, e.g. `{ 400: 3, 413: 1 }`; 500s from `failed` are included. */
@@ -65,22 +71,27 @@ export interface CollectorErrorContext {
 /** Options of {@link createCollector}. */
 export interface CollectorOptions {
   /**
-   * Receives every new, valid batch. May be async: the response waits for it.
-   * If it throws or rejects, the client gets 500 and the batch is not
-   * remembered as seen, so the browser's retry delivers it again.
+   * Receives every new, valid batch. May be async: the response waits for it,
+   * and the browser is answered 204 only once it resolved, so resolve only
+   * when the batch is safe (await your database or queue, do not just buffer
+   * it): the browser forgets what was answered 204. If it throws or rejects,
+   * the client gets 500 and the claim is released, so the browser's retry
+   * delivers it again.
    */
   onBatch: (batch: Batch, meta: BatchMeta) => void | Promise<void>;
   /** Largest body, both as sent and after decompression, in bytes. Default 65536 (64 KiB). */
   maxBytes?: number;
-  /** Cross-origin access. Default `true`: any origin may post. `false` sends no CORS headers. */
+  /** Cross-origin access. Default `true`: any origin may post, without credentials (see {@link CorsOptions}). `false` sends no CORS headers. */
   cors?: boolean | CorsOptions;
   /**
    * Dropping of repeated batches (same `sessionId` + `batchId`). Default
-   * `true`: an in-memory LRU of the last 10,000 batches. A number sets that
-   * bound; an object is used as the store (e.g. shared across processes);
-   * `false` delivers every request.
+   * `true`: an in-memory LRU of the last 10,000 batches, for one process. A
+   * number sets that bound; a {@link ClaimStore} is used as the store, e.g.
+   * `createRedisDedupe(client)` shared by several processes (the older
+   * `has`/`add` {@link DedupeStore} is still accepted); `false` delivers
+   * every request.
    */
-  dedupe?: boolean | number | DedupeStore;
+  dedupe?: boolean | number | ClaimStore | DedupeStore;
   /**
    * Extra or replacement decoders by media type (lower-case, no parameters),
    * e.g. `{ 'application/x-ndjson': myDecoder }`. Their output is validated
@@ -101,6 +112,14 @@ export interface CollectorHandler {
   (req: IncomingMessage, res: ServerResponse): void;
   /** A snapshot of the counters. */
   stats(): CollectorStats;
+  /**
+   * Stops taking batches and resolves once every request already being
+   * handled has been answered (its `onBatch` included). Requests arriving
+   * after are answered 503 with `Connection: close` and `Retry-After`, so the
+   * browser retries, via the load balancer, on another instance. Use
+   * `shutdown(server, collector)` to close the HTTP server with it.
+   */
+  close(): Promise<void>;
 }
 
 const OPTION_KEYS = new Set(['onBatch', 'maxBytes', 'cors', 'dedupe', 'decoders', 'limits', 'timeoutMs', 'onError']);
@@ -117,19 +136,22 @@ function checkOptions(options: CollectorOptions): void {
   }
   if (timeoutMs !== undefined && (!Number.isFinite(timeoutMs) || timeoutMs <= 0)) fail('timeoutMs', timeoutMs, 'a positive number of milliseconds');
   if (typeof dedupe === 'number' && (!Number.isInteger(dedupe) || dedupe < 1)) fail('dedupe', dedupe, 'a positive integer, a boolean or a store');
-  if (dedupe !== undefined && typeof dedupe === 'object' && (typeof dedupe?.has !== 'function' || typeof dedupe.add !== 'function')) {
-    fail('dedupe', dedupe, 'a boolean, a positive integer or an object with has() and add()');
-  }
-  if (cors !== undefined && typeof cors !== 'boolean' && (typeof cors !== 'object' || cors === null)) fail('cors', cors, 'a boolean or { origin?, maxAge? }');
+  if (dedupe !== undefined && typeof dedupe !== 'boolean' && typeof dedupe !== 'number') claimsOf(dedupe);
+  if (cors !== undefined && typeof cors !== 'boolean' && (typeof cors !== 'object' || cors === null)) fail('cors', cors, 'a boolean or { origin?, maxAge?, credentials? }');
   if (onError !== undefined && typeof onError !== 'function') fail('onError', onError, 'a function');
 }
 
-function dedupeStore(option: CollectorOptions['dedupe']): DedupeStore | undefined {
+function dedupeStore(option: CollectorOptions['dedupe']): ClaimStore | undefined {
   if (option === false) return undefined;
   if (option === undefined || option === true) return new MemoryDedupe();
   if (typeof option === 'number') return new MemoryDedupe(option);
-  return option;
+  return claimsOf(option);
 }
+
+const CLAIM_OUTCOMES: ReadonlySet<unknown> = new Set(['claimed', 'delivered', 'in-flight']);
+
+/** What happened to one batch; each maps to one answer. */
+type Outcome = 'accepted' | 'duplicate' | 'failed' | 'unavailable' | 'busy';
 
 function defaultOnError(error: unknown, context: CollectorErrorContext): void {
   console.error(`pagepace collector: ${context.stage} failed${context.batchId ? ` for batch ${context.batchId}` : ''}:`, error);
@@ -185,13 +207,24 @@ function send(req: IncomingMessage, res: ServerResponse, status: number, body?: 
  *   than UTF-8, or an unknown `Content-Encoding`.
  * - `500` — `onBatch` threw or rejected. We answer 500 rather than 204 so the
  *   browser keeps the batch and retries (its delivery is exactly-once by
- *   batch id), and we do not remember the batch as seen, so the retry reaches
+ *   batch id), and we release the batch's claim, so the retry reaches
  *   `onBatch`. The error goes to `onError` and `stats().failed`.
+ * - `503` with `Retry-After` — not delivered, retry: the dedupe store failed
+ *   or timed out (`stats().storeUnavailable`; delivering without it could
+ *   deliver twice), another instance is delivering the same batch right now
+ *   (`stats().busy`), or {@link CollectorHandler.close} was called.
  * - `OPTIONS` — CORS preflight, `204`.
  *
- * Concurrent requests carrying the same batch (a retry racing a slow
- * `onBatch`) wait for the first: if it succeeds they are duplicates, if it
- * fails one of them tries again.
+ * The acknowledgement rule: `204` only once `onBatch` resolved and the
+ * store recorded the batch as delivered; until then the browser keeps it.
+ * The batch is claimed in the store before `onBatch` runs (atomically, so of
+ * concurrent duplicates across instances exactly one is delivered), and a
+ * claim not confirmed expires after the store's lease: a crash in between
+ * costs a retry, never the batch.
+ *
+ * Concurrent requests in one process carrying the same batch (a retry racing
+ * a slow `onBatch`) wait for the first: if it succeeds they are duplicates,
+ * if it fails one of them tries again.
  *
  * Mount it before body parsers (`express.json()` would consume the stream).
  *
@@ -216,7 +249,11 @@ export function createCollector(options: CollectorOptions): CollectorHandler {
     decoders.set(type.toLowerCase(), typeof value === 'function' ? { format: type, decode: value } : value);
   }
   const inflight = new Map<string, Promise<boolean>>();
-  const counts = { accepted: 0, events: 0, bytes: 0, duplicates: 0, failed: 0, aborted: 0 };
+  const counts = { accepted: 0, events: 0, bytes: 0, duplicates: 0, failed: 0, storeUnavailable: 0, busy: 0, aborted: 0 };
+  let active = 0;
+  let closing = false;
+  let drained: (() => void) | undefined;
+  let closed: Promise<void> | undefined;
   const rejected: Record<number, number> = {};
 
   const report = (error: unknown, context: CollectorErrorContext): void => {
@@ -243,41 +280,62 @@ export function createCollector(options: CollectorOptions): CollectorHandler {
     }
   }
 
-  async function deliverOnce(batch: Batch, meta: BatchMeta): Promise<'accepted' | 'duplicate' | 'failed'> {
+  /** Runs a store call, reporting a failure; `false` when it threw or rejected. */
+  async function guarded(batch: Batch, call: () => unknown): Promise<boolean> {
+    try {
+      await call();
+      return true;
+    } catch (error) {
+      report(error, { stage: 'dedupe', batchId: batch.batchId, sessionId: batch.sessionId });
+      return false;
+    }
+  }
+
+  async function claimOf(store: ClaimStore, key: string, batch: Batch): Promise<ClaimOutcome | undefined> {
+    try {
+      const outcome = await store.claim(key);
+      if (CLAIM_OUTCOMES.has(outcome)) return outcome;
+      throw new TypeError(`pagepace: dedupe store claim() must return 'claimed', 'delivered' or 'in-flight'; received ${describe(outcome)}`);
+    } catch (error) {
+      // Without the store we cannot tell whether the batch is new: delivering could deliver it twice.
+      report(error, { stage: 'dedupe', batchId: batch.batchId, sessionId: batch.sessionId });
+      return undefined;
+    }
+  }
+
+  /** Claim, deliver, then confirm (or release): the order that makes a crash cost a retry, never a batch. */
+  async function deliverClaimed(store: ClaimStore, key: string, batch: Batch, meta: BatchMeta): Promise<Outcome> {
+    const claim = await claimOf(store, key, batch);
+    if (claim === undefined) return 'unavailable';
+    if (claim === 'delivered') return 'duplicate';
+    if (claim === 'in-flight') return 'busy';
+    if (!(await deliver(batch, meta))) {
+      await guarded(batch, () => store.release(key));
+      return 'failed';
+    }
+    // onBatch has the batch: answering 503 now would only make the browser send it again. If the
+    // confirmation is lost, the claim's lease expires and a later replay is delivered twice, not lost.
+    await guarded(batch, () => store.confirm(key));
+    return 'accepted';
+  }
+
+  async function deliverOnce(batch: Batch, meta: BatchMeta): Promise<Outcome> {
     if (!store) return (await deliver(batch, meta)) ? 'accepted' : 'failed';
     const key = dedupeKey(batch);
     for (let pending = inflight.get(key); pending; pending = inflight.get(key)) {
       if (await pending) return 'duplicate';
     }
-    // Claimed synchronously after the loop, so no other request can slip
-    // between our check of `inflight` and our entry in it.
-    let done!: (ok: boolean) => void;
+    // Registered synchronously after the loop, so no other request of this process can slip between
+    // our check of `inflight` and our entry in it: the store sees one claim per key per process.
+    let done!: (delivered: boolean) => void;
     inflight.set(key, new Promise<boolean>((resolve) => (done = resolve)));
-    let ok = false;
+    let outcome: Outcome = 'failed';
     try {
-      let seen = false;
-      try {
-        seen = await store.has(key);
-      } catch (error) {
-        // Without the store we cannot tell; delivering twice beats losing data.
-        report(error, { stage: 'dedupe', batchId: batch.batchId, sessionId: batch.sessionId });
-      }
-      if (seen) {
-        ok = true;
-        return 'duplicate';
-      }
-      ok = await deliver(batch, meta);
-      if (ok) {
-        try {
-          await store.add(key);
-        } catch (error) {
-          report(error, { stage: 'dedupe', batchId: batch.batchId, sessionId: batch.sessionId });
-        }
-      }
-      return ok ? 'accepted' : 'failed';
+      outcome = await deliverClaimed(store, key, batch, meta);
+      return outcome;
     } finally {
       inflight.delete(key);
-      done(ok);
+      done(outcome === 'accepted' || outcome === 'duplicate');
     }
   }
 
@@ -296,6 +354,12 @@ export function createCollector(options: CollectorOptions): CollectorHandler {
     }
     if (verdict === 'forbidden') {
       refuse(req, res, 403, `origin ${req.headers.origin ?? ''} may not post to this collector`);
+      return;
+    }
+    if (closing) {
+      // Keep-alive connections outlive server.close(): closing this one sends the browser's
+      // retry through the load balancer to an instance that is staying.
+      refuse(req, res, 503, 'this collector is shutting down; retry later', { 'Retry-After': '1', Connection: 'close' });
       return;
     }
     try {
@@ -322,6 +386,16 @@ export function createCollector(options: CollectorOptions): CollectorHandler {
         refuse(req, res, 500, 'the batch could not be stored; retry later');
         return;
       }
+      if (outcome === 'unavailable') {
+        counts.storeUnavailable++;
+        refuse(req, res, 503, 'the dedupe store is unavailable; retry later', { 'Retry-After': '2' });
+        return;
+      }
+      if (outcome === 'busy') {
+        counts.busy++;
+        refuse(req, res, 503, 'this batch is being delivered by another collector instance; retry later', { 'Retry-After': '1' });
+        return;
+      }
       if (outcome === 'duplicate') {
         counts.duplicates++;
       } else {
@@ -345,12 +419,22 @@ export function createCollector(options: CollectorOptions): CollectorHandler {
     // as an uncaught exception and end the process.
     req.on('error', noop);
     res.on('error', noop);
-    handle(req, res).catch((error: unknown) => {
-      report(error, { stage: 'internal' });
-      refuse(req, res, 500, 'internal collector error');
-    });
+    active++;
+    handle(req, res)
+      .catch((error: unknown) => {
+        report(error, { stage: 'internal' });
+        refuse(req, res, 500, 'internal collector error');
+      })
+      .finally(() => {
+        if (--active === 0) drained?.();
+      });
   };
-  handler.stats = (): CollectorStats => ({ ...counts, rejected: { ...rejected } });
+  handler.stats = (): CollectorStats => ({ ...counts, inFlight: active, rejected: { ...rejected } });
+  handler.close = (): Promise<void> => {
+    closing = true;
+    closed ??= active === 0 ? Promise.resolve() : new Promise<void>((resolve) => (drained = resolve));
+    return closed;
+  };
   return handler;
 }
 
