@@ -15,6 +15,8 @@ export type { ClaimOutcome, ClaimStore, DedupeStore } from './dedupe';
 export { createRedisDedupe, DEFAULT_REDIS_TTL_MS, DEFAULT_REDIS_LEASE_MS, DEFAULT_REDIS_TIMEOUT_MS } from './redisDedupe';
 export type { RedisDedupeClient, RedisDedupeOptions } from './redisDedupe';
 export { shutdown } from './shutdown';
+export { createOtlpGateway, batchToOtlp, OtlpExportError } from './gateway';
+export type { OtlpGatewayOptions } from './gateway';
 export type { ShutdownOptions, ShutdownResult } from './shutdown';
 export { CollectorError } from './errors';
 export type { CorsOptions } from './cors';
