@@ -21,8 +21,10 @@ export interface RedisDedupeOptions {
   /**
    * How long a delivered batch is remembered, in ms. Default 7 days: the
    * browser's outbox drops batches older than that, so no retry comes later.
-   * Each key costs Redis about 100 bytes (README, "Redis"): a shorter TTL
-   * saves memory, and a retry arriving after it is delivered twice.
+   * Each key costs Redis about 200 bytes (README, "Dropping repeats"): a
+   * shorter TTL saves memory, and a repeat arriving after it (typically the
+   * unload journal's copy, replayed when the visitor comes back) is
+   * delivered twice.
    */
   ttlMs?: number;
   /**
