@@ -1,10 +1,10 @@
 import { eventsOf, expect, sessionOf, test, waitForNames } from './fixtures';
 
-test.describe('binary batches encoded in a Web Worker', () => {
+test.describe('binary batches, on the main thread by default or in a Web Worker', () => {
   test('go on the wire as application/vnd.pagepace+binary, encoded by the worker', async ({ page, demo }) => {
     await page.goto('/fixtures/api.html');
     const stats = await page.evaluate(async () => {
-      const pace = (window as any).PagePace.createPagePace({ endpoint: '/collect', vitals: false });
+      const pace = (window as any).PagePace.createPagePace({ endpoint: '/collect', vitals: false, worker: true });
       for (let i = 0; i < 50; i++) pace.track('bin', i, { i, route: '/checkout/step-2' });
       await pace.flush();
       return pace.stats();
@@ -19,19 +19,22 @@ test.describe('binary batches encoded in a Web Worker', () => {
     expect(eventsOf(demo, session)[7]).toMatchObject({ kind: 'custom', name: 'bin', attrs: { i: 7, route: '/checkout/step-2' } });
   });
 
-  test('work under a strict CSP (script-src and worker-src self only)', async ({ page, demo }) => {
-    const violations: string[] = [];
-    page.on('console', (m) => /Content.Security.Policy|Refused to/i.test(m.text()) && violations.push(m.text()));
-    await page.goto('/fixtures/csp/index.html');
-    await page.click('#work');
-    await expect(page.locator('body[data-flushed]')).toBeAttached();
-    const stats = JSON.parse((await page.locator('body').getAttribute('data-flushed'))!);
-    expect(stats.encoder).toBe('worker');
-    expect(stats.sent).toBeGreaterThanOrEqual(30); // the 30 events, and the vitals reported so far
-    const events = await waitForNames(demo, await sessionOf(page), ['csp:event']);
-    expect(events.filter((e) => e.name === 'csp:event')).toHaveLength(30);
-    expect(violations).toEqual([]);
-  });
+  for (const encoder of ['main-thread', 'worker'] as const) {
+    test(`work under a strict CSP (script-src and worker-src self only), encoded on the ${encoder}`, async ({ page, demo }) => {
+      const violations: string[] = [];
+      page.on('console', (m) => /Content.Security.Policy|Refused to/i.test(m.text()) && violations.push(m.text()));
+      await page.goto(`/fixtures/csp/index.html${encoder === 'worker' ? '?worker' : ''}`);
+      await page.click('#work');
+      await expect(page.locator('body[data-flushed]')).toBeAttached();
+      const stats = JSON.parse((await page.locator('body').getAttribute('data-flushed'))!);
+      expect(stats.encoder).toBe(encoder);
+      expect(stats.bytes.json).toBe(0);
+      expect(stats.sent).toBeGreaterThanOrEqual(30); // the 30 events, and the vitals reported so far
+      const events = await waitForNames(demo, await sessionOf(page), ['csp:event']);
+      expect(events.filter((e) => e.name === 'csp:event')).toHaveLength(30);
+      expect(violations).toEqual([]);
+    });
+  }
 
   test('fall back to the main thread when the worker cannot start', async ({ page, demo }) => {
     await page.goto('/fixtures/api.html');
@@ -61,7 +64,7 @@ test.describe('binary batches encoded in a Web Worker', () => {
   test('batches still in the worker at navigation are sent by the synchronous path, once', async ({ page, demo }) => {
     await page.goto('/fixtures/api.html');
     await page.evaluate(async () => {
-      (window as any).pace = (window as any).PagePace.createPagePace({ endpoint: '/collect', vitals: false, batch: { maxEvents: 50, maxDelayMs: 600_000 } });
+      (window as any).pace = (window as any).PagePace.createPagePace({ endpoint: '/collect', vitals: false, worker: true, batch: { maxEvents: 50, maxDelayMs: 600_000 } });
       (window as any).pace.track('warm-up', 0);
       await (window as any).pace.flush(); // the worker is up: the next batches really go through it
     });

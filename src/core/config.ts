@@ -101,7 +101,11 @@ export interface PagePaceConfig {
   prefetch?: boolean | PrefetchOptions;
   /** The caching service worker; `false` (default) registers none. */
   serviceWorker?: false | ServiceWorkerOptions;
-  /** Encode in a Web Worker. Default true. */
+  /**
+   * Encode live binary batches in a Web Worker. Default false: a batch of up to 50 events encodes
+   * on the main thread, in idle time, in about the time its structured clone to a worker takes, and
+   * the hide-time batch must be encoded synchronously anyway. Worth it for `batch.maxEvents` in the hundreds.
+   */
   worker?: boolean | WorkerOptions;
   /** Batching thresholds. */
   batch?: BatchOptions;
@@ -261,7 +265,7 @@ const config = shape({
     preconnect: flag,
   }, 0, ['ignore', 'origins']),
   serviceWorker: (v, p) => (v === undefined || v === false ? false : serviceWorker(v, p)),
-  worker: feature({ url: str('the URL of pagepace.worker.js') }),
+  worker: feature({ url: str('the URL of pagepace.worker.js') }, 1),
   batch: shape({
     maxEvents: num(1, 1000, 1, 50),
     maxBytes: num(1024, 60_000, 1, 16_384),

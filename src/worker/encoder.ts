@@ -13,15 +13,18 @@ export interface Encoded {
 
 /** Turns batches into request bodies. */
 export interface Encoder {
-  /** Encodes off the main thread where it can. Never rejects for a well-formed batch. */
+  /** Encodes for a live send (in idle time, or in the worker when one is configured). Never rejects for a well-formed batch. */
   encode(batch: Batch): Promise<Encoded>;
   /**
-   * Encodes at once, on this thread, for page unload: binary if the codec is loaded, else JSON;
-   * OTLP if its module is loaded, else undefined (the batch then waits in the journal).
+   * Encodes at once, on this thread: at page hide and for the deferred request. Binary once the
+   * codec chunk has arrived (it is fetched when the encoder is created), JSON before that (counted
+   * in `fallbacks`); OTLP once its module is loaded, else undefined (the batch then waits in the journal).
    */
   encodeSync(batch: Batch): Encoded | undefined;
   /** How the last binary batch was encoded: `worker`, `main-thread`, or undefined before the first. */
   readonly mode: 'worker' | 'main-thread' | undefined;
+  /** Binary batches that went as JSON because the codec had not arrived (or failed). */
+  readonly fallbacks: number;
   /** Terminates the worker; resolves when it is gone. */
   destroy(): Promise<void>;
 }
@@ -29,7 +32,7 @@ export interface Encoder {
 /** Options of {@link createEncoder}. */
 export interface EncoderOptions {
   format: 'binary' | 'json' | 'otlp';
-  /** The worker script URL, or false to encode on the main thread (in idle time). */
+  /** The worker script URL for live binary batches, or false to encode every batch on the main thread (in idle time). */
   workerUrl: string | false;
   /** A worker that has not answered its first call by then is given up for the main thread. */
   firstCallTimeoutMs?: number;
@@ -44,31 +47,25 @@ type Otlp = typeof import('../beacon/formats/otlp');
 const idle = () => new Promise<void>((r) => (typeof requestIdleCallback === 'function' ? requestIdleCallback(() => r(), { timeout: 1000 }) : setTimeout(r, 0)));
 
 /**
- * The encoder for the configured format. Binary batches go to the module worker (comlink),
- * which is started on first use; if it cannot start or misses its first deadline, the same
- * codec is loaded as a chunk and run on the main thread in idle time.
+ * The encoder for the configured format. Binary batches are encoded by the codec chunk on the main
+ * thread (fetched at once, so the synchronous path at hide has it), or, when a worker URL is given,
+ * live batches go to that module worker (comlink); a worker that cannot start or misses its
+ * deadline is given up for the main thread.
  */
 export function createEncoder(opts: EncoderOptions): Encoder {
   const json = (batch: Batch): Encoded => ({ body: encodeJson(batch), type: JSON_TYPE, format: 'json' });
   let otlp: Otlp | undefined;
-  // Loaded at once, so the synchronous unload path has it too.
-  const otlpReady = opts.format === 'otlp' ? import('../beacon/formats/otlp').then((m) => (otlp = m)) : undefined;
-  otlpReady?.catch(opts.onError);
-  const otlpEncoded = (m: Otlp, batch: Batch): Encoded => ({ body: m.encodeOtlp(batch, VERSION), type: m.OTLP_TYPE, format: 'otlp' });
-  let remote: Promise<RemoteEncoder | undefined> | undefined;
   let codec: Codec | undefined;
+  // Loaded at once, so the synchronous hide path has them too.
+  const load = <T>(p: Promise<T>) => (p.catch(opts.onError), p);
+  const otlpReady = opts.format === 'otlp' ? load(import('../beacon/formats/otlp').then((m) => (otlp = m))) : undefined;
+  const codecReady = opts.format === 'binary' ? load(import('./codec').then((m) => (codec = m))) : undefined;
+  const otlpEncoded = (m: Otlp, batch: Batch): Encoded => ({ body: m.encodeOtlp(batch, VERSION), type: m.OTLP_TYPE, format: 'otlp' });
+  const binary = (c: Codec, batch: Batch): Encoded => ({ body: c.encodeWire(batch), type: BINARY_TYPE, format: 'binary' });
+  let remote: Promise<RemoteEncoder | undefined> | undefined;
   let mode: Encoder['mode'];
   let answered = false;
-
-  const startRemote = (url: string) =>
-    import('./remote').then((m) => m.startRemote(url)).catch((err) => (opts.onError(err), undefined));
-
-  const onMainThread = async (batch: Batch): Promise<Encoded> => {
-    codec ??= await import('./codec');
-    await idle();
-    mode = 'main-thread';
-    return { body: await codec.encodeBatch(batch), type: BINARY_TYPE, format: 'binary' };
-  };
+  let fallbacks = 0;
 
   const viaWorker = async (r: RemoteEncoder, batch: Batch): Promise<Encoded | undefined> => {
     // Every call has a deadline, not only the first: a worker that stops answering later must not
@@ -80,12 +77,25 @@ export function createEncoder(opts: EncoderOptions): Encoder {
     return { body, type: BINARY_TYPE, format: 'binary' };
   };
 
+  const sync = (batch: Batch): Encoded | undefined => {
+    if (opts.format === 'otlp') return otlp && otlpEncoded(otlp, batch);
+    if (opts.format === 'binary') {
+      if (codec) {
+        mode ??= 'main-thread';
+        return binary(codec, batch);
+      }
+      fallbacks++;
+    }
+    return json(batch);
+  };
+
   return {
     async encode(batch) {
       if (opts.format === 'json') return json(batch);
       if (opts.format === 'otlp') return otlpEncoded(await otlpReady!, batch);
       if (opts.workerUrl !== false) {
-        remote ??= startRemote(opts.workerUrl);
+        const url = opts.workerUrl;
+        remote ??= import('./remote').then((m) => m.startRemote(url)).catch((err) => (opts.onError(err), undefined));
         const r = await remote;
         const out = r && (await viaWorker(r, batch).catch((err) => (opts.onError(err), undefined)));
         if (out) return out;
@@ -94,19 +104,20 @@ export function createEncoder(opts: EncoderOptions): Encoder {
         remote = Promise.resolve(undefined);
       }
       try {
-        return await onMainThread(batch);
-      } catch (err) {
-        opts.onError(err);
-        return json(batch);
+        await codecReady;
+        await idle();
+        mode = 'main-thread';
+      } catch {
+        // Counted by sync() as a fallback to JSON.
       }
+      return sync(batch)!;
     },
-    encodeSync(batch) {
-      if (opts.format === 'otlp') return otlp && otlpEncoded(otlp, batch);
-      if (opts.format === 'binary' && codec) return { body: codec.encodeBatchSync(batch), type: BINARY_TYPE, format: 'binary' };
-      return json(batch);
-    },
+    encodeSync: sync,
     get mode() {
       return mode;
+    },
+    get fallbacks() {
+      return fallbacks;
     },
     async destroy() {
       const r = await remote;

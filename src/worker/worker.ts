@@ -1,7 +1,7 @@
 // The encoding worker (built to dist/pagepace.worker.js, a module worker): encodes and
 // compresses batches off the main thread and transfers the bytes back without a copy.
 import { expose, transfer } from 'comlink';
-import { encodeBatch } from '../protocol/index';
+import { encodeWire } from './codec';
 import type { Batch } from '../core/types';
 
 /** What the worker offers the page through comlink. */
@@ -12,7 +12,7 @@ export interface EncoderWorkerApi {
 
 const api: EncoderWorkerApi = {
   async encode(batch) {
-    const bytes = await encodeBatch(batch, { deflate: 'auto' });
+    const bytes = encodeWire(batch);
     return transfer(bytes, [bytes.buffer as ArrayBuffer]);
   },
 };
