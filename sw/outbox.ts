@@ -1,4 +1,7 @@
-import { createStore, del, entries } from 'idb-keyval';
+import { createStore, del, entries, get } from 'idb-keyval';
+import { HELD, OUTBOX_DB, OUTBOX_STORE, withSendLock } from '../src/beacon/outboxContract';
+
+export { OUTBOX_SYNC_TAG } from '../src/beacon/outboxContract';
 
 /** The part of the page's outbox entry (src/beacon/outbox.ts) the worker reads. */
 interface OutboxEntry {
@@ -6,12 +9,6 @@ interface OutboxEntry {
   endpoint?: string;
   format?: 'binary' | 'json' | 'otlp';
 }
-
-// The page's outbox (src/beacon/outbox.ts): same origin, so the same database.
-const OUTBOX_DB = 'pagepace-outbox';
-const OUTBOX_STORE = 'batches';
-/** The Background Sync tag the page registers (src/beacon/sync.ts). */
-export const OUTBOX_SYNC_TAG = 'pagepace-outbox';
 
 /** What happened to the outbox in one replay. */
 export interface OutboxReplay {
@@ -24,25 +21,31 @@ export interface OutboxReplay {
  * Sends every batch the pages left in the outbox to its endpoint as JSON (which pagepace's
  * collector reads whatever format the page used). OTLP batches are left to the pages' own replay:
  * the worker stays free of the encoders. A 2xx or a non-retryable 4xx removes a batch; anything
- * else leaves it for the next replay (a page's, or the next sync). The collector drops a batch id
- * it has already seen, so racing a page's own replay is harmless.
+ * else leaves it for the next replay (a page's, or the next sync). Each send holds the batch's
+ * send lock, shared with the pages: a batch a page is sending now is skipped, and one found gone
+ * once the lock is held was acknowledged already, so it is not sent again.
  */
 export async function replayOutbox(): Promise<OutboxReplay> {
   const store = createStore(OUTBOX_DB, OUTBOX_STORE);
   const out: OutboxReplay = { sent: 0, refused: 0, failed: 0 };
   for (const [key, e] of await entries<IDBValidKey, OutboxEntry>(store)) {
     if (!e || !e.endpoint || e.format === 'otlp' || !e.batch || !Array.isArray(e.batch.events)) continue;
+    const endpoint = e.endpoint;
     const body = JSON.stringify(e.batch);
-    try {
-      const res = await fetch(e.endpoint, { method: 'POST', body, headers: { 'Content-Type': 'application/json' }, credentials: 'same-origin' });
-      const retry = res.status === 408 || res.status === 429 || res.status >= 500;
-      if (!retry) {
-        await del(key, store);
-        res.ok ? out.sent++ : out.refused++;
-      } else out.failed++;
-    } catch {
-      out.failed++;
-    }
+    const r = await withSendLock(String(key), async () => {
+      if ((await get(key, store)) === undefined) return;
+      try {
+        const res = await fetch(endpoint, { method: 'POST', body, headers: { 'Content-Type': 'application/json' }, credentials: 'same-origin' });
+        const retry = res.status === 408 || res.status === 429 || res.status >= 500;
+        if (!retry) {
+          await del(key, store);
+          res.ok ? out.sent++ : out.refused++;
+        } else out.failed++;
+      } catch {
+        out.failed++;
+      }
+    });
+    if (r === HELD) out.failed++; // a page is sending it: the sync is tried again if that fails
   }
   return out;
 }

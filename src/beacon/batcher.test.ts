@@ -67,12 +67,33 @@ describe('batcher', () => {
     expect(b.stats).toMatchObject({ queued: 2, batches: 2, overflow: 0 });
   });
 
-  it('at page hide hands everything over synchronously, in batches of maxEvents', () => {
+  it('at page hide hands everything over synchronously in one batch, split only where it would pass maxBytes', () => {
     const { b, unloaded, setBusy } = setup({ maxEvents: 2 });
     setBusy(true); // delivery is saturated: events wait in the queue
     for (let i = 0; i < 5; i++) b.add(ev(`e${i}`));
     void b.flush(true);
-    expect(unloaded.map((x) => x?.events.length)).toEqual([2, 2, 1]);
+    expect(unloaded.map((x) => x?.events.length)).toEqual([5]);
+
+    const big = setup({ maxEvents: 1000, maxBytes: 1024 });
+    big.setBusy(true);
+    for (let i = 0; i < 5; i++) big.b.add(ev(`e${i}`, { attrs: { pad: 'p'.repeat(400) } }));
+    void big.b.flush(true);
+    expect(big.unloaded.map((x) => x?.events.length)).toEqual([2, 2, 1]);
+  });
+
+  it('peek() shows the open batch with the id the hand-over will give it', () => {
+    const { b, delivered } = setup({ maxEvents: 10 });
+    expect(b.peek()).toBeUndefined();
+    b.add(ev('a'));
+    const first = b.peek()!;
+    b.add(ev('b'));
+    const open = b.peek()!;
+    expect(open.batchId).toBe(first.batchId);
+    expect(open.events.map((e) => e.name)).toEqual(['a', 'b']);
+    void b.flush();
+    expect(delivered[0]!.batchId).toBe(open.batchId);
+    b.add(ev('c'));
+    expect(b.peek()!.batchId).not.toBe(open.batchId);
   });
 
   it('at page hide with nothing queued still lets delivery send what it holds', () => {

@@ -1,4 +1,5 @@
 import type { Batch, PerfEvent } from '../core/types';
+import { randomHex } from '../core/ids';
 import { newBatch } from './envelope';
 
 /** Batching thresholds and bounds. */
@@ -21,6 +22,8 @@ export interface BatcherDeps {
   sessionId: string;
   /** The page URL as it may be sent (already privacy-stripped). */
   page: () => string;
+  /** The open batch changed (an event added, or a batch taken): e.g. re-register the deferred request. */
+  changed?: () => void;
 }
 
 /** Counters of the batcher. */
@@ -40,6 +43,8 @@ export interface Batcher {
   flush(unloading?: boolean): Promise<void>;
   /** Hands over a full batch if delivery has room again. */
   pump(): void;
+  /** The batch the next hand-over would form, with the id it will have, without taking it. */
+  peek(): Batch | undefined;
   readonly stats: Readonly<BatcherStats>;
   /** Stops the timer; queued events stay until a last flush. */
   stop(): void;
@@ -59,20 +64,32 @@ export function createBatcher(opts: BatcherOptions, deps: BatcherDeps): Batcher 
   const pending = new Set<Promise<void>>();
   const stats: BatcherStats = { queued: 0, overflow: 0, batches: 0 };
 
+  // The open batch keeps its id from its first event on: the deferred request that holds it and
+  // the send that finally takes it carry the same id, so the collector keeps one of the two.
+  let openId: string | undefined;
+
+  /** How many events from the head form the next batch: at most `max` and, past the first, at most maxBytes (every batch fits a beacon). */
+  const count = (max: number) => {
+    let n = 0;
+    let b = 0;
+    while (n < Math.min(max, queue.length) && (n === 0 || b + sizes[n]! <= opts.maxBytes)) b += sizes[n++]!;
+    return [n, b] as const;
+  };
+
   const take = (max = queue.length): Batch | undefined => {
     if (timer !== undefined) clearTimeout(timer);
     timer = undefined;
     if (!queue.length) return undefined;
-    // At most `max` events and, past the first, at most maxBytes: every batch fits a beacon.
-    let n = 0;
-    let b = 0;
-    while (n < Math.min(max, queue.length) && (n === 0 || b + sizes[n]! <= opts.maxBytes)) b += sizes[n++]!;
+    const [n, b] = count(max);
     const events = queue.splice(0, n);
     sizes.splice(0, n);
     bytes -= b;
     if (queue.length) arm();
     stats.batches++;
-    return newBatch(deps.sessionId, deps.page(), events);
+    const batch = { ...newBatch(deps.sessionId, deps.page(), events), ...(openId ? { batchId: openId } : {}) };
+    openId = queue.length ? randomHex(8) : undefined;
+    deps.changed?.();
+    return batch;
   };
 
   const dispatch = (max?: number) => {
@@ -97,18 +114,20 @@ export function createBatcher(opts: BatcherOptions, deps: BatcherDeps): Batcher 
       }
       const size = eventBytes(e);
       if (bytes + size > opts.maxBytes && queue.length && !deps.busy()) dispatch();
+      openId ??= randomHex(8);
       queue.push(e);
       sizes.push(size);
       bytes += size;
       stats.queued++;
       if ((queue.length >= opts.maxEvents || bytes >= opts.maxBytes) && !deps.busy()) dispatch(opts.maxEvents);
       else arm();
+      deps.changed?.();
     },
     async flush(unloading = false) {
       if (unloading) {
-        // Batches of maxEvents, so each stays within the beacon size limit; the first call also
-        // lets delivery send what it still holds, even when nothing is queued.
-        do deps.unload(take(opts.maxEvents));
+        // Everything in as few requests as maxBytes allows (each fits a beacon); the first call
+        // also lets delivery send what it still holds, even when nothing is queued.
+        do deps.unload(take());
         while (queue.length);
         return;
       }
@@ -117,6 +136,11 @@ export function createBatcher(opts: BatcherOptions, deps: BatcherDeps): Batcher 
     },
     pump() {
       while (queue.length >= opts.maxEvents && !deps.busy()) dispatch(opts.maxEvents);
+    },
+    peek() {
+      if (!queue.length) return undefined;
+      const [n] = count(opts.maxEvents);
+      return { ...newBatch(deps.sessionId, deps.page(), queue.slice(0, n)), batchId: openId ?? (openId = randomHex(8)) };
     },
     stats,
     stop() {

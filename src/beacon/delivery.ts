@@ -1,6 +1,7 @@
 import type { Batch } from '../core/types';
 import { journalTake, journalWrite } from './journal';
 import type { Outbox, OutboxEntry } from './outbox';
+import { HELD, outboxKey as keyOf, withSendLock } from './outboxContract';
 import { backoffDelay, DEFAULT_BACKOFF } from './retry';
 import type { BackoffOptions, Outcome } from './retry';
 import { KEEPALIVE_LIMIT } from './transport';
@@ -43,8 +44,13 @@ export interface DeliveryDeps {
 export interface Delivery {
   /** Saves the batch in the outbox, then sends it. Resolves once it is acknowledged, refused, or parked for retry. */
   deliver(batch: Batch): Promise<void>;
-  /** At page hide: sends `batch` and everything still encoding by the synchronous path, journaling each. */
-  unload(batch?: Batch): void;
+  /**
+   * At page hide: sends `batch`, and the batches not yet handed to the network, by the synchronous
+   * path; `final` (pagehide, freeze) also takes back the live sends under way, which the browser
+   * cancels with the page. Batches waiting for a retry stay in a persistent outbox for the next
+   * load or the service worker. Only what the browser did not take, or took while offline, is journaled.
+   */
+  unload(batch?: Batch, final?: boolean): void;
   /** Sends what the outbox and the unload journal hold (earlier pages, offline spells, retries due). */
   replay(): Promise<void>;
   /** The outbox dropped this batch (a bound): stop holding it, and never put it back. */
@@ -54,7 +60,6 @@ export interface Delivery {
   stop(): void;
 }
 
-const keyOf = (b: Batch) => `${b.sessionId}:${b.batchId}`;
 const approxBytes = (b: Batch) => JSON.stringify(b).length;
 
 /** Requests in flight at once, by default: the one bound every send goes through (their bytes: KEEPALIVE_LIMIT). */
@@ -113,7 +118,10 @@ export function createDelivery(deps: DeliveryDeps): Delivery {
     waiting.delete(key);
     w?.go(false);
   };
-  // Batches this page holds for a later retry: at page hide they go by the synchronous path too.
+  // New batches not yet handed to the transport (an outbox write or a send slot away): a page
+  // hide sends them by the synchronous path.
+  const unsent = new Map<string, Batch>();
+  // Batches this page holds for a later retry: at page hide they stay in a persistent outbox.
   const parked = new Map<string, Batch>();
   // Batches already counted in `sent` (a beacon at hide and a later replay must not count twice).
   const credited = new Set<string>();
@@ -153,19 +161,40 @@ export function createDelivery(deps: DeliveryDeps): Delivery {
       held = await slot(key, bytes, replay);
       // Dropped by the outbox's bound, or (a new batch) taken by a beacon at page hide while it waited.
       if (!held || evicted.has(key) || (!replay && credited.has(key))) return;
+      unsent.delete(key);
       parked.delete(key);
-      let outcome: Outcome;
-      try {
-        outcome = await transport.send(entry.batch);
-      } catch (err) {
-        outcome = { kind: 'retry', reason: String(err) };
-      }
-      // The request is over: the next batch may go while this one's outbox entry is updated.
-      held = false;
-      release(bytes);
+      // The send lock is held until the outbox entry is updated: another tab or the service worker
+      // replaying the same outbox skips the batch meanwhile, and finds it gone after a 2xx.
+      const done = await withSendLock(key, async () => {
+        if (replay && !(await outbox.has(entry.batch))) return false;
+        let outcome: Outcome;
+        try {
+          outcome = await transport.send(entry.batch);
+        } catch (err) {
+          outcome = { kind: 'retry', reason: String(err) };
+        }
+        // The request is over: the next batch may go while this one's outbox entry is updated.
+        held = false;
+        release(bytes);
+        await settle(entry, outcome);
+        return true;
+      });
+      // Another context is sending it, or sent it already: nothing to do here.
+      if (done === HELD || !done) return;
+    } finally {
+      if (held) release(bytes);
+      inFlight.delete(key);
+      fresh.delete(key);
+      deps.onIdle();
+    }
+  };
+
+  const settle = async (entry: OutboxEntry, outcome: Outcome) => {
+    const key = keyOf(entry.batch);
+    {
       const n = entry.batch.events.length;
       if (outcome.kind === 'handed-over') {
-        // Gone by beacon at page hide; the outbox copy stays until a replay is acknowledged.
+        // Gone by the synchronous path at page hide, which removed or journaled it.
       } else if (outcome.kind === 'ok') {
         credit(entry.batch);
         await outbox.remove(entry.batch);
@@ -186,11 +215,6 @@ export function createDelivery(deps: DeliveryDeps): Delivery {
         schedule(entry.nextAt);
         deps.onParked?.();
       }
-    } finally {
-      if (held) release(bytes);
-      inFlight.delete(key);
-      fresh.delete(key);
-      deps.onIdle();
     }
   };
 
@@ -228,7 +252,7 @@ export function createDelivery(deps: DeliveryDeps): Delivery {
       inFlight.add(keyOf(batch));
       fresh.add(keyOf(batch));
       // Until the transport holds it, a page hide must still find it here (the outbox write may never land).
-      parked.set(keyOf(batch), batch);
+      unsent.set(keyOf(batch), batch);
       try {
         await outbox.put(entry);
       } catch (err) {
@@ -236,16 +260,26 @@ export function createDelivery(deps: DeliveryDeps): Delivery {
       }
       await attempt(entry, false);
     },
-    unload(batch) {
-      const all = [...transport.drain(), ...parked.values()];
-      parked.clear();
+    unload(batch, final = false) {
+      const all = [...transport.drain(final), ...unsent.values()];
+      unsent.clear();
+      // A persistent outbox keeps the batches waiting for a retry for the next page load or the
+      // service worker's sync: beaconing them at every hide would send them twice.
+      if (!outbox.persistent) {
+        all.push(...parked.values());
+        parked.clear();
+      }
       if (batch) all.push(batch);
       for (const b of all) {
         try {
-          // The beacon's fate is unknown (sendBeacon only says it was queued): the journal keeps a copy for the next load.
-          journalWrite(b);
-          if (transport.sendNow(b)) credit(b);
+          if (transport.sendNow(b) && globalThis.navigator?.onLine !== false) {
+            // The browser took it: its fate is the browser's now, and sending it again on the
+            // next load would put every hide-time batch on the wire twice.
+            credit(b);
+            outbox.remove(b).catch(() => {});
+          } else journalWrite(b); // refused, or queued while offline: the next load sends it
         } catch (err) {
+          journalWrite(b);
           deps.onError('unload', err);
         }
       }
@@ -254,6 +288,7 @@ export function createDelivery(deps: DeliveryDeps): Delivery {
     forget(batch) {
       const key = keyOf(batch);
       parked.delete(key);
+      unsent.delete(key);
       if (!credited.has(key)) {
         if (evicted.size > 10_000) evicted.clear();
         evicted.add(key);

@@ -1,6 +1,7 @@
-import { createStore, del, entries, set } from 'idb-keyval';
+import { createStore, del, entries, get, set } from 'idb-keyval';
 import type { UseStore } from 'idb-keyval';
 import type { Batch } from '../core/types';
+import { OUTBOX_DB, OUTBOX_STORE, outboxKey as keyOf } from './outboxContract';
 
 /** A batch waiting for its acknowledgement. */
 export interface OutboxEntry {
@@ -16,9 +17,7 @@ export interface OutboxEntry {
   format?: 'binary' | 'json' | 'otlp';
 }
 
-/** The IndexedDB database and store of the outbox, shared with the service worker. */
-export const OUTBOX_DB = 'pagepace-outbox';
-export const OUTBOX_STORE = 'batches';
+export { OUTBOX_DB, OUTBOX_STORE } from './outboxContract';
 
 /** Bounds of the outbox. */
 export interface OutboxLimits {
@@ -35,13 +34,14 @@ export const DEFAULT_OUTBOX_LIMITS: OutboxLimits = { maxBytes: 1 << 20, maxAgeMs
 export interface Outbox {
   put(e: OutboxEntry): Promise<void>;
   remove(batch: Batch): Promise<void>;
+  /** Whether the batch is still stored (another tab or the service worker may have sent and removed it). */
+  has(batch: Batch): Promise<boolean>;
   /** Every entry of this origin (other tabs' and earlier pages' included), oldest first. */
   all(): Promise<OutboxEntry[]>;
   /** Whether it is backed by IndexedDB (false: memory only, after IndexedDB failed). */
   readonly persistent: boolean;
 }
 
-const keyOf = (b: Batch) => `${b.sessionId}:${b.batchId}`;
 
 /**
  * An outbox in IndexedDB (idb-keyval, its own database) that degrades to memory the first time
@@ -118,6 +118,11 @@ export function createOutbox(limits: OutboxLimits, onDrop: (e: OutboxEntry, why:
       await enforce();
     },
     remove,
+    async has(batch) {
+      const key = keyOf(batch);
+      if (gone.has(key)) return false;
+      return attempt(async (s) => (await get(key, s)) !== undefined, () => memory.has(key));
+    },
     async all() {
       const now = Date.now();
       const list = await attempt(async (s) => (await entries<string, OutboxEntry>(s)).map(([, e]) => e), () => [...memory.values()]);

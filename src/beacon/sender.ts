@@ -1,10 +1,12 @@
 import type { ResolvedConfig } from '../core/config';
 import type { Guard } from '../core/guard';
+import type { Lifecycle } from '../core/lifecycle';
 import type { Session } from '../core/ids';
 import { whenIdleAfterLoad } from '../core/idle';
-import type { PerfEvent } from '../core/types';
+import type { Attrs, PerfEvent } from '../core/types';
 import { createEncoder } from '../worker/encoder';
 import { createBatcher } from './batcher';
+import { newBatch } from './envelope';
 import { MAX_QUEUE } from './limits';
 import type { Batcher } from './batcher';
 import { createDelivery } from './delivery';
@@ -29,22 +31,37 @@ export interface SenderStats {
   fetches: number;
   encoder: 'worker' | 'main-thread' | undefined;
   outbox: 'indexeddb' | 'memory' | undefined;
+  /** Binary batches that went as JSON because the codec had not arrived (a hide in the first moments of a page). */
+  jsonFallbacks: number;
+  /** fetchLater registrations the browser accepted (the open batch as it grows, and hide-time sends). */
+  deferred: number;
+  /** fetchLater registrations refused (quota): the batch went by beacon or keepalive fetch. */
+  deferredRefused: number;
+  /** What carried the last hide-time request: `fetchLater`, `beacon` or `fetch` (keepalive). */
+  unload: 'fetchLater' | 'beacon' | 'fetch' | undefined;
 }
 
 /** The sending side of the pipeline: batcher → delivery (outbox, retries) → transport. */
 export interface Sender {
   add(e: PerfEvent): void;
-  flush(unloading: boolean): Promise<void>;
+  /** Sends what is queued; `unloading` by the synchronous path (page hide), `final` when the page is going away. */
+  flush(unloading: boolean, final?: boolean): Promise<void>;
   stats(): SenderStats;
   destroy(): Promise<void>;
 }
 
 /**
  * Wires the sending side for a sampled session with an endpoint or a custom transport.
- * `report` records a `dropped` event through the pipeline when a bound drops a batch.
+ * `report` records an event through the pipeline (a `dropped` event when a bound drops a batch,
+ * the stats at hide). At every hide (the lifecycle's send phase, after every part has recorded its
+ * hide-time event) the stats of every part (`allStats`, i.e. `pace.stats()`) are recorded once and
+ * everything queued leaves in one request; something recorded later while hidden is sent in a microtask.
  */
-export function createSender(cfg: ResolvedConfig, session: Session, page: () => string, guard: Guard, report: (e: PerfEvent) => void): Sender {
-  const transportStats: TransportStats = { bytes: {}, beacons: 0, fetches: 0 };
+export function createSender(
+  cfg: ResolvedConfig, session: Session, page: () => string, guard: Guard, report: (e: PerfEvent) => void,
+  life?: Pick<Lifecycle, 'onHide' | 'onShow' | 'hidden'>, allStats?: () => object & { sent: number },
+): Sender {
+  const transportStats: TransportStats = { bytes: {}, beacons: 0, fetches: 0, deferred: 0, deferredRefused: 0 };
   const deliveryStats: DeliveryStats = { sent: 0, dropped: 0, retried: 0, rejected: 0 };
   const encoder = cfg.transport
     ? undefined
@@ -65,6 +82,7 @@ export function createSender(cfg: ResolvedConfig, session: Session, page: () => 
     dropped(e.batch.events.length, `outbox-${why}`);
   }, (err) => guard.report('outbox', err));
   let batcher: Batcher | undefined;
+  let final = false;
   const delivery = createDelivery({
     transport, outbox, stats: deliveryStats,
     onError: (feature, err) => guard.report(feature, err),
@@ -74,20 +92,66 @@ export function createSender(cfg: ResolvedConfig, session: Session, page: () => 
     ...(cfg.transport ? {} : { target: { endpoint: new URL(cfg.endpoint!, location.href).href, format: cfg.format }, onParked: requestOutboxSync }),
   });
   batcher = createBatcher({ ...cfg.batch, maxQueue: MAX_QUEUE }, {
-    deliver: (b) => delivery.deliver(b),
-    unload: (b) => guard.run('unload', () => delivery.unload(b)),
+    // The open batch leaves the deferred request for a live send. Had the browser sent it already
+    // (it does on entering the back/forward cache), this batch holds more events than that request
+    // did: a new id keeps the collector from dropping them as a duplicate.
+    deliver: (b) => delivery.deliver(transport.undefer?.() ? newBatch(b.sessionId, b.page, b.events) : b),
+    unload: (b) => guard.run('unload', () => delivery.unload(b, final)),
     busy: () => delivery.busy(),
     sessionId: session.id,
     page,
+    changed: () => deferOpen(),
   });
+
+  // The open batch stays registered with the browser (fetchLater) within a second of each change,
+  // so a page that dies without a hide (a crash, a kill, a discard) still delivers it. Re-encoding
+  // it costs about what one event's JSON does per event; it runs in idle time, at most once a burst.
+  let deferTimer: ReturnType<typeof setTimeout> | undefined;
+  const deferOpen = () => {
+    if (!transport.defer || deferTimer !== undefined) return;
+    deferTimer = setTimeout(() => {
+      deferTimer = undefined;
+      guard.run('deferred', () => {
+        const open = batcher!.peek();
+        if (!open) transport.undefer!();
+        else transport.defer!(open);
+      });
+    }, 500);
+  };
+
+  let statsSent = false;
+  let lateQueued = false;
+  const hide = (isFinal: boolean) => {
+    lateQueued = false;
+    if (!statsSent && allStats) {
+      statsSent = true;
+      report(statsEvent(allStats()));
+    }
+    void sender.flush(true, isFinal);
+  };
+  const unsubscribe = [life?.onHide(guard.wrap('unload', hide), 'send'), life?.onShow(() => void (statsSent = false))];
 
   const replay = () => void delivery.replay();
   addEventListener('online', replay);
   const cancelStartReplay = whenIdleAfterLoad(replay, 2000);
 
-  return {
-    add: (e) => batcher!.add(e),
-    flush: (unloading) => batcher!.flush(unloading),
+  const sender: Sender = {
+    add(e) {
+      batcher!.add(e);
+      // Recorded while hidden, after the hide was sent (a late callback): it may be the last chance.
+      if (life?.hidden && !lateQueued) {
+        lateQueued = true;
+        queueMicrotask(() => hide(false));
+      }
+    },
+    flush(unloading, isFinal = false) {
+      final = isFinal;
+      if (unloading) {
+        clearTimeout(deferTimer);
+        deferTimer = undefined;
+      }
+      return batcher!.flush(unloading);
+    },
     stats() {
       const b = batcher!.stats;
       return {
@@ -106,14 +170,32 @@ export function createSender(cfg: ResolvedConfig, session: Session, page: () => 
         fetches: transportStats.fetches,
         encoder: encoder?.mode,
         outbox: outbox.persistent ? 'indexeddb' : 'memory',
+        jsonFallbacks: encoder?.fallbacks ?? 0,
+        deferred: transportStats.deferred,
+        deferredRefused: transportStats.deferredRefused,
+        unload: transport.mechanism,
       };
     },
     async destroy() {
+      unsubscribe.forEach((u) => u?.());
       removeEventListener('online', replay);
       cancelStartReplay();
+      clearTimeout(deferTimer);
+      transport.undefer?.();
       batcher!.stop();
       delivery.stop();
       await encoder?.destroy();
     },
   };
+  return sender;
+}
+
+/** The stats as one `pagepace`/`stats` event: numeric counters flattened one level (`bytes.binary`). */
+function statsEvent(s: object & { sent: number }): PerfEvent {
+  const attrs: Attrs = {};
+  for (const [k, v] of Object.entries(s)) {
+    if (typeof v === 'number') attrs[k] = v;
+    else if (v && typeof v === 'object') for (const [k2, v2] of Object.entries(v)) if (typeof v2 === 'number') attrs[`${k}.${k2}`] = v2;
+  }
+  return { kind: 'pagepace', name: 'stats', value: s.sent, ts: Date.now(), attrs };
 }

@@ -1,5 +1,6 @@
-/** The Background Sync tag under which the service worker replays the outbox. */
-export const OUTBOX_SYNC_TAG = 'pagepace-outbox';
+import { OUTBOX_SYNC_TAG } from './outboxContract';
+
+export { OUTBOX_SYNC_TAG };
 
 type SyncRegistration = ServiceWorkerRegistration & { sync?: { register(tag: string): Promise<void> } };
 

@@ -34,7 +34,7 @@ describe('a send that never settles does not hold its slot for good', () => {
       return Promise.reject(new DOMException('The operation timed out.', 'TimeoutError'));
     });
     const encoder = { encode: async () => ({ body: '{}', type: 'application/json', format: 'json' }) } as unknown as Encoder;
-    const out = await createHttpTransport('/collect', encoder, { bytes: {}, beacons: 0, fetches: 0 }).send(batch);
+    const out = await createHttpTransport('/collect', encoder, { bytes: {}, beacons: 0, fetches: 0, deferred: 0, deferredRefused: 0 }).send(batch);
     expect(signal).toBeInstanceOf(AbortSignal);
     expect(out).toMatchObject({ kind: 'retry' });
   });

@@ -3,6 +3,9 @@ import type { Encoded, Encoder } from '../worker/encoder';
 import { LATE, within } from '../core/within';
 import { classify } from './retry';
 import type { Outcome } from './retry';
+import { createDeferredSlot } from './deferred';
+import { handOver } from './handOver';
+import type { UnloadMechanism } from './handOver';
 
 /** Sends batches somewhere: asynchronously while the page lives, synchronously at page hide. */
 export interface Transport {
@@ -10,9 +13,24 @@ export interface Transport {
   send(batch: Batch): Promise<Outcome>;
   /** Encodes and hands the batch to the browser now (page hide); true if the browser took it. */
   sendNow(batch: Batch): boolean;
-  /** Batches still being encoded, taken back so the caller can send them synchronously. */
-  drain(): Batch[];
+  /**
+   * Batches still being encoded, taken back so the caller can send them synchronously; with
+   * `final` (the page is going away) also the live sends under way, aborted: the browser would
+   * cancel them with the page, since live sends do not use keepalive.
+   */
+  drain(final?: boolean): Batch[];
+  /**
+   * Keeps `batch` (the open batch) registered with the browser as a deferred request, in place of
+   * the last one, so that it is sent if the page dies; false where that cannot be done.
+   */
+  defer?(batch: Batch): boolean;
+  /** Withdraws the deferred request; true if the browser had sent it already. */
+  undefer?(): boolean;
+  /** How the hide-time batches went, for `stats().unload`. */
+  readonly mechanism?: UnloadMechanism | undefined;
 }
+
+export type { UnloadMechanism };
 
 /** Browsers refuse keepalive/beacon bodies past 64 KiB in flight; stay under with room for headers. */
 export const KEEPALIVE_LIMIT = 60_000;
@@ -27,22 +45,30 @@ export interface TransportStats {
   /** Requests made, by mechanism: beacons the browser accepted, and fetches (keepalive ones at page hide included). */
   beacons: number;
   fetches: number;
+  /** fetchLater registrations accepted (the open batch, replaced as events arrive, and hide-time sends) and refused. */
+  deferred: number;
+  deferredRefused: number;
 }
 
 /**
  * An HTTP transport to `endpoint`.
  *
- * While the page lives, batches are encoded (off the main thread for binary) and go by `fetch`:
- * its status is visible, so a failure is known and can be retried. `keepalive` is used while the
- * keepalive bytes in flight stay under the browser's 64 KB budget. At page hide nothing waits on
- * the encoder: `sendNow` encodes synchronously and uses `sendBeacon` (same-origin, within the
- * limit), falling back to `fetch({ keepalive: true })` when the browser refuses the beacon.
+ * While the page lives, batches are encoded in idle time and go by `fetch` without `keepalive`:
+ * its status is visible, so a failure is known and retried, and the browser's 64 KB keepalive
+ * budget stays the host page's. At page hide nothing waits: `sendNow` encodes synchronously and
+ * hands the body to the browser by `fetchLater({ activateAfter: 0 })` where it exists (its own
+ * quota), else `sendBeacon` (same-origin), else `fetch({ keepalive: true })`. Where `fetchLater`
+ * exists the open batch is also kept registered as a deferred request (`defer`), so a crash, a
+ * discard or a kill without a hide still delivers it.
  */
 export function createHttpTransport(endpoint: string, encoder: Encoder, stats: TransportStats): Transport {
   const url = new URL(endpoint, location.href);
   const sameOrigin = url.origin === location.origin;
+  const credentials: RequestCredentials = sameOrigin ? 'same-origin' : 'omit';
   const encoding = new Map<string, Batch>();
-  let keepaliveBytes = 0;
+  const posting = new Map<string, [Batch, AbortController]>();
+  const slot = createDeferredSlot(url.href, credentials, stats);
+  let mechanism: UnloadMechanism | undefined;
   // Beacons report no completion: count them as in flight for a few seconds after they were queued.
   const beacons: Array<[at: number, bytes: number]> = [];
   const beaconBytes = () => {
@@ -53,29 +79,26 @@ export function createHttpTransport(endpoint: string, encoder: Encoder, stats: T
 
   const sizeOf = (enc: Encoded) => (typeof enc.body === 'string' ? new Blob([enc.body]).size : enc.body.byteLength);
   const count = (enc: Encoded, size: number) => (stats.bytes[enc.format] = (stats.bytes[enc.format] ?? 0) + size);
+  const bodyOf = (enc: Encoded): Blob => new Blob([enc.body as BlobPart], { type: enc.type });
 
-  const post = async (enc: Encoded): Promise<Outcome> => {
-    const size = sizeOf(enc);
-    count(enc, size);
-    const keepalive = keepaliveBytes + beaconBytes() + size <= KEEPALIVE_LIMIT;
-    if (keepalive) keepaliveBytes += size;
+  const post = async (batch: Batch, enc: Encoded): Promise<Outcome> => {
+    count(enc, sizeOf(enc));
     stats.fetches++;
+    const abort = new AbortController();
+    posting.set(batch.batchId, [batch, abort]);
+    // An endpoint that never answers must not hold a send slot for good: it becomes a retry.
+    const timer = setTimeout(() => abort.abort(), SEND_TIMEOUT_MS);
     try {
-      const res = await fetch(url.href, {
-        method: 'POST',
-        body: enc.body as BodyInit,
-        headers: { 'Content-Type': enc.type },
-        keepalive,
-        credentials: sameOrigin ? 'same-origin' : 'omit',
-        // An endpoint that never answers must not hold a send slot for good: it becomes a retry.
-        signal: AbortSignal.timeout?.(SEND_TIMEOUT_MS),
-      });
+      const res = await fetch(url.href, { method: 'POST', body: enc.body as BodyInit, headers: { 'Content-Type': enc.type }, credentials, signal: abort.signal });
       return classify(res.status, res.headers.get('Retry-After'));
     } catch (err) {
-      // fetch rejects only for network failures (offline, DNS, CORS): always worth another try.
+      // Taken back at page hide and sent by the synchronous path.
+      if (!posting.has(batch.batchId)) return { kind: 'handed-over' };
+      // fetch rejects only for network failures (offline, DNS, CORS) and our timeout: worth another try.
       return { kind: 'retry', reason: String(err) };
     } finally {
-      if (keepalive) keepaliveBytes -= size;
+      clearTimeout(timer);
+      posting.delete(batch.batchId);
     }
   };
 
@@ -85,7 +108,7 @@ export function createHttpTransport(endpoint: string, encoder: Encoder, stats: T
       const enc = await encoder.encode(batch);
       // Drained at page hide while we waited: it has gone by the synchronous path already.
       if (!encoding.delete(batch.batchId)) return { kind: 'handed-over' };
-      return post(enc);
+      return post(batch, enc);
     },
     sendNow(batch) {
       const enc = encoder.encodeSync(batch);
@@ -93,22 +116,36 @@ export function createHttpTransport(endpoint: string, encoder: Encoder, stats: T
       const size = sizeOf(enc);
       // Past the browser's 64 KB in-flight budget both a beacon and a keepalive fetch are refused:
       // leave it to the journal and the next page load rather than count a send that cannot happen.
-      if (keepaliveBytes + beaconBytes() + size > KEEPALIVE_LIMIT) return false;
+      const how = handOver(url, bodyOf(enc), slot, beaconBytes() + size <= KEEPALIVE_LIMIT);
+      if (!how) return false;
       count(enc, size);
-      beacons.push([Date.now(), size]);
+      mechanism = how;
       // Counted by what carried it: a beacon the browser refused is no beacon, the fetch is.
-      if (sameOrigin && typeof navigator.sendBeacon === 'function' && navigator.sendBeacon(url.href, new Blob([enc.body as BlobPart], { type: enc.type }))) {
-        stats.beacons++;
-        return true;
-      }
-      stats.fetches++;
-      fetch(url.href, { method: 'POST', body: enc.body as BodyInit, headers: { 'Content-Type': enc.type }, keepalive: true, credentials: sameOrigin ? 'same-origin' : 'omit' }).catch(() => {});
+      if (how === 'beacon') stats.beacons++;
+      if (how === 'fetch') stats.fetches++;
+      if (how !== 'fetchLater') beacons.push([Date.now(), size]);
       return true;
     },
-    drain() {
+    drain(final = false) {
       const out = [...encoding.values()];
       encoding.clear();
+      if (final) {
+        const live = [...posting.values()];
+        posting.clear();
+        for (const [b, abort] of live) {
+          out.push(b);
+          abort.abort();
+        }
+      }
       return out;
+    },
+    defer(batch) {
+      const enc = encoder.encodeSync(batch);
+      return !!enc && slot.set(bodyOf(enc), enc.type);
+    },
+    undefer: () => slot.clear(),
+    get mechanism() {
+      return mechanism;
     },
   };
 }

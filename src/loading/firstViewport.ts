@@ -1,4 +1,23 @@
-import { FIRST, inViewport, LAZY_SELECTOR, lazyTarget, reveal } from './lazyElements';
+import { FIRST, inViewport, LAZY_SELECTOR, lazyTarget } from './lazyElements';
+
+/**
+ * What lazy loading's `reveal` does to an image, cut down to what an image in the first viewport
+ * needs (this runs eagerly, and inlined: every byte counts): high priority, no native lazy hold-back,
+ * and its `data-*` (and its `<picture>` sources') copied to the real attributes. Lazy loading
+ * adopts it when its chunk arrives and watches its load event then.
+ */
+function start(img: HTMLElement): void {
+  img.setAttribute('fetchpriority', 'high');
+  img.removeAttribute('loading');
+  const p = img.parentElement;
+  for (const el of [...(p?.tagName == 'PICTURE' ? p.querySelectorAll('source') : []), img]) {
+    // `sizes` before `srcset` before `src`: the image picks its candidate once, from what is set.
+    for (const a of ['sizes', 'srcset', 'src']) {
+      const v = el.getAttribute(`data-${a}`);
+      if (v != null) el.setAttribute(a, v);
+    }
+  }
+}
 
 /**
  * Starts every lazy image that shows in the viewport now, with `fetchpriority="high"`, and marks
@@ -10,7 +29,7 @@ export function promoteFirstViewport(): void {
     const el = lazyTarget(x);
     // Skipped when already started: by an earlier pass, or by lazy loading itself (its classes).
     if (el?.tagName == 'IMG' && !el.hasAttribute(FIRST) && !/\bpp-/.test(el.className) && inViewport(el)) {
-      reveal(el, true, () => {});
+      start(el);
       el.setAttribute(FIRST, '');
     }
   }

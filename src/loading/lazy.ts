@@ -1,3 +1,4 @@
+import { subscribeHide } from '../core/lifecycle';
 import { createRegistry } from './components';
 import type { ComponentLoader } from './components';
 import { rememberedLcp, rememberLcp } from './lcpGuard';
@@ -211,7 +212,6 @@ export function startLazy(options: LazyStartOptions = {}, deps: LoadingDeps = NO
 
   // One summary event whenever the page is hidden and something changed since the last one.
   const onHide = safe(deps, 'lazy', () => {
-    if (document.visibilityState != 'hidden') return;
     const st = stats();
     const key = JSON.stringify(st);
     if (key == reported) return;
@@ -219,7 +219,7 @@ export function startLazy(options: LazyStartOptions = {}, deps: LoadingDeps = NO
     const { loaded, ...attrs } = st;
     deps.report({ kind: 'lazy', name: 'lazy', value: loaded, ts: now(), attrs });
   });
-  document.addEventListener('visibilitychange', onHide);
+  const unHide = subscribeHide(onHide, deps.onHide);
 
   return {
     stats,
@@ -233,7 +233,7 @@ export function startLazy(options: LazyStartOptions = {}, deps: LoadingDeps = NO
       io.disconnect();
       mo.disconnect();
       unLcp();
-      document.removeEventListener('visibilitychange', onHide);
+      unHide();
       document.removeEventListener('DOMContentLoaded', init);
     },
   };

@@ -1,3 +1,4 @@
+import { subscribeHide } from '../core/lifecycle';
 import { arrive, readLedger, wasted, writeLedger } from './ledger';
 import { DEFAULT_IGNORE, linkUrl, prefetchable } from './links';
 import type { LinkRules } from './links';
@@ -245,14 +246,13 @@ export function startPrefetch(options: PrefetchStartOptions = {}, deps: LoadingD
   };
 
   const onHide = safe(deps, 'prefetch', () => {
-    if (document.visibilityState != 'hidden') return;
     const { page: value, hits, hitRate, bytes, wastedBytes } = stats();
     const key = `${value},${hits},${bytes}`;
     if (key == reported) return;
     reported = key;
     deps.report({ kind: 'prefetch', name: 'prefetch', value, ts: now(), attrs: { hits, hitRate, bytes, wastedBytes } });
   });
-  document.addEventListener('visibilitychange', onHide);
+  const unHide = subscribeHide(onHide, deps.onHide);
 
   return {
     stats,
@@ -267,7 +267,7 @@ export function startPrefetch(options: PrefetchStartOptions = {}, deps: LoadingD
       ticking?.();
       unlearn();
       for (const [t, f] of handlers) document.removeEventListener(t, f, opts);
-      document.removeEventListener('visibilitychange', onHide);
+      unHide();
       done.forEach((h) => h[0]());
     },
   };

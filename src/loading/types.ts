@@ -10,6 +10,8 @@ export interface LoadingDeps {
   debug?: boolean;
   /** Times pagepace's own handlers, so that they count in `overhead.cpu`; absent, nothing is timed. */
   timed?: <T>(fn: () => T) => T;
+  /** pagepace's lifecycle: `fn` runs at every hide, before the sender sends (absent: a listener of the part's own). */
+  onHide?: (fn: () => void) => () => void;
 }
 
 /** Host defaults for standalone use: events go nowhere, failures are swallowed. */

@@ -4,6 +4,8 @@
 import { Workbox } from 'workbox-window';
 import type { SwStats, SwWorkerConfig } from './types';
 import { swScriptUrl } from './url';
+import { swCounters } from './events';
+import type { SwCounters } from './events';
 
 export type { SwRoute, SwStats, SwStrategy, SwTierStats, SwWorkerConfig } from './types';
 export { swScriptUrl } from './url';
@@ -172,6 +174,37 @@ export function registerServiceWorker(opts: RegisterOptions): SwHandle {
       destroyed = true;
       wb?.removeEventListener('waiting', onWaiting);
       wb?.removeEventListener('controlling', onControlling);
+    },
+  };
+}
+
+/** A registration with its tier counters polled, as `createPagePace({ serviceWorker })` runs it. */
+export interface PolledServiceWorker {
+  /** The registration. */
+  handle: SwHandle;
+  /** The latest tier counters the worker answered with. */
+  latest(): SwCounters | undefined;
+  /** Stops polling and removes the listeners (the worker stays registered). */
+  destroy(): void;
+}
+
+/**
+ * Registers the worker and reads its tier counters once it is ready and every 10 s after, so that
+ * `stats().sw` and the hide-time stats event have them without a round trip at hide.
+ */
+export function startServiceWorker(o: Pick<RegisterOptions, 'url' | 'scope' | 'config'>, guard: { report(feature: string, err: unknown): void }): PolledServiceWorker {
+  const onError = (e: unknown) => guard.report('serviceWorker', e);
+  const handle = registerServiceWorker({ url: o.url, ...(o.scope ? { scope: o.scope } : {}), ...(o.config ? { config: o.config } : {}), onError });
+  let latest: SwCounters | undefined;
+  const poll = () => void handle.stats().then((st) => void (st && (latest = swCounters(st))), onError);
+  void handle.ready.then(poll);
+  const timer = setInterval(poll, 10_000);
+  return {
+    handle,
+    latest: () => latest,
+    destroy() {
+      clearInterval(timer);
+      handle.destroy();
     },
   };
 }

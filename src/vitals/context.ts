@@ -9,4 +9,6 @@ export interface SourceContext {
   guard: Guard;
   /** Runs `fn`, counting its main-thread time as pagepace's own overhead. */
   timed<T>(fn: () => T): T;
+  /** pagepace's lifecycle: `fn` runs at every hide, before the sender sends (absent: a listener of the part's own). */
+  onHide?: (fn: () => void) => () => void;
 }

@@ -1,3 +1,4 @@
+import { subscribeHide } from '../core/lifecycle';
 import type { SourceContext } from './context';
 import { watchHistory } from './history';
 import { startLongFrames } from './longFrames';
@@ -36,11 +37,8 @@ export function startLazySources(ctx: SourceContext, o: SourcesOptions, { follow
   start('longFrames', o.longFrames !== false, () => startLongFrames(ctx));
   start('memory', o.memory, () => startMemory(ctx, o.memory === true ? {} : o.memory || {}));
   start('overhead', overhead, () => {
-    const report = ctx.guard.wrap('overhead', () => {
-      if (document.visibilityState === 'hidden') takeOverhead(overhead!, performance.timeOrigin + performance.now(), bytesSent?.()).forEach(ctx.record);
-    });
-    document.addEventListener('visibilitychange', report);
-    return () => document.removeEventListener('visibilitychange', report);
+    const report = ctx.guard.wrap('overhead', () => takeOverhead(overhead!, performance.timeOrigin + performance.now(), bytesSent?.()).forEach(ctx.record));
+    return subscribeHide(report, ctx.onHide);
   });
   start('routes', follow, () => {
     follow!();

@@ -1,3 +1,4 @@
+import { subscribeHide } from '../core/lifecycle';
 import type { Attrs, PerfEvent } from '../core/types';
 import { epoch, observe } from './observe';
 import type { SourceContext } from './context';
@@ -118,13 +119,12 @@ export function startResources(ctx: SourceContext, opts: ResourceOptions = {}): 
   })));
   if (!obs) return () => {};
   const report = ctx.guard.wrap('resources', () => {
-    if (document.visibilityState !== 'hidden') return;
     obs.flush();
     ctx.timed(() => tally.take(epoch(), opts.url).forEach(ctx.record));
   });
-  document.addEventListener('visibilitychange', report);
+  const unHide = subscribeHide(report, ctx.onHide);
   return () => {
     obs.stop();
-    document.removeEventListener('visibilitychange', report);
+    unHide();
   };
 }

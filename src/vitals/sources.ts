@@ -35,6 +35,8 @@ export interface SourcesDeps {
   guard: Guard;
   /** Bytes sent so far (all formats), for the overhead report. */
   bytesSent?: () => number;
+  /** pagepace's lifecycle: hide-time reports subscribe to it (absent: a listener of their own). */
+  onHide?: (fn: () => void) => () => void;
 }
 
 /** The running sources. */
@@ -67,7 +69,7 @@ export function startSources(opts: SourcesOptions, deps: SourcesDeps): Sources {
   const { guard } = deps;
   const overhead = opts.overhead !== false ? createOverhead() : undefined;
   const timed: SourceContext['timed'] = overhead ? overhead.timed : (fn) => fn();
-  const ctx: SourceContext = { record: deps.record, guard, timed };
+  const ctx: SourceContext = { record: deps.record, guard, timed, ...(deps.onHide ? { onHide: deps.onHide } : {}) };
   const routes = createRoutes(ctx, !!opts.routes, opts.routes || {});
   let stopped = false;
   let stopLazy = () => {};
