@@ -9,8 +9,10 @@ import { lazyPart } from './core/lazyPart';
 import { createLifecycle } from './core/lifecycle';
 import { runPipeline } from './core/pipeline';
 import type { Step } from './core/pipeline';
+import { whenActivated } from './core/prerender';
 import { stripEventUrls, stripUrl } from './core/privacy';
 import { startInSteps } from './core/startup';
+import type { Startup } from './core/startup';
 import type { PerfEvent } from './core/types';
 import { startFirstViewport } from './loading/firstViewport';
 import type { ComponentLoader } from './loading/lazy';
@@ -84,8 +86,8 @@ export function createPagePace(config?: PagePaceConfig): PagePace {
     (e) => src.annotate(e),
     (e) => (summary.add(e), e),
     (e) => (cfg.onMetric && guard.run('onMetric', () => cfg.onMetric!(e)), e),
-    // A name of Object.prototype's (`toString`) finds a function there, and no number is greater than it.
-    (e) => (hasBudgets && e.value > cfg.budgets[e.name]! && budgets.use((b) => b.check(e)), e),
+    // The budgets chunk decides (a vital's parts have budgets of their own names); it is on its way since start.
+    (e) => (hasBudgets && budgets.use((b) => b.check(e)), e),
     (e) => {
       if (!cfg.beforeSend) return e;
       let out: ReturnType<NonNullable<typeof cfg.beforeSend>> = e;
@@ -150,20 +152,22 @@ export function createPagePace(config?: PagePaceConfig): PagePace {
    * own (web-vitals and the observers read buffered entries, so nothing is missed). A hide,
    * flush() or destroy() finishes start-up at once.
    */
-  const startup = startInSteps([
+  // A prerendered page starts (and so sends) only once activated (core/prerender.ts).
+  let startup: Startup | undefined;
+  whenActivated(() => (startup = destroyed ? startup : startInSteps([
     () => {
       if (sends) void sender.load();
     },
     () => void src.start(),
     () => void (cfg.vitals && vitals.load()),
-  ], (step) => guard.run('start', step));
+  ], (step) => guard.run('start', step))));
 
   // One request per hide: every part has recorded its hide-time event (the lifecycle's collect
   // phase, web-vitals' INP and CLS before it); the sending side then sends it all (its own send
   // phase subscriber), or, before it has arrived, the early path does.
   life.onHide(() => {
-    startup.finish();
-    if (!sender.value && sends && early.length) {
+    startup?.finish();
+    if (startup && !sender.value && sends && early.length) {
       if (cfg.format === 'binary') counts.earlyJson++;
       sendEarly(early.splice(0), { sessionId: session.id, page: page(), endpoint: cfg.endpoint, format: cfg.format, transport: cfg.transport });
     }
@@ -173,8 +177,8 @@ export function createPagePace(config?: PagePaceConfig): PagePace {
     record, summary, src, guard, counts, session, components,
     sender, lazy, prefetch, sw,
     async flush() {
-      startup.finish();
-      if (!sends) return;
+      startup?.finish();
+      if (!sends || !startup) return;
       await sender.tried;
       // Offline, the sending side may not have come yet: the flush asked for happens when it does.
       if (sender.value) await sender.value.flush(life.hidden);
@@ -188,10 +192,10 @@ export function createPagePace(config?: PagePaceConfig): PagePace {
       prefetch.stop();
       sw.stop();
       vitals.stop(); // never start web-vitals only to stop it
-      startup.finish(); // events recorded so far still go out (once the sending side has arrived)
+      startup?.finish(); // events recorded so far still go out (once the sending side has arrived)
       life.destroy();
       destroyed = true;
-      if (sends) await sender.tried;
+      if (sends && startup) await sender.tried;
       const s = sender.value;
       if (s) {
         await s.flush(life.hidden);

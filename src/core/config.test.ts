@@ -27,7 +27,7 @@ describe('createPagePace config', () => {
     expect(c.sampleRate).toBe(1);
     expect(c.batch).toEqual({ maxEvents: 50, maxBytes: 16_384, maxDelayMs: 5_000 });
     expect(c.vitals).toEqual({
-      attribution: false, reportAllChanges: false, softNavs: false, navigation: true, resources: true, longFrames: true, memory: false, overhead: true,
+      attribution: true, reportAllChanges: false, softNavs: true, navigation: true, resources: true, longFrames: true, memory: false, overhead: true,
     });
     expect(c.routes).toBe(false);
     expect(c.privacy.stripQuery).toBe(true);
@@ -58,6 +58,14 @@ describe('createPagePace config', () => {
     expect(c.serviceWorker).toEqual({ url: '/sw.js', scope: '/' });
     expect(c.budgets).toEqual({ LCP: 2500 });
     expect(c.privacy.stripQuery).toBe(false);
+  });
+
+  it('takes budgets on vitals\' parts, and names of Object.prototype\'s as own keys only (issue 15 #8)', () => {
+    const parts = { 'LCP.timeToFirstByte': 800, 'LCP.elementRenderDelay': 500, 'INP.inputDelay': 100, 'INP.presentationDelay': 50, 'cart.items': 3, 'constructor.x': 1 };
+    expect({ ...resolveConfig({ budgets: parts }).budgets }).toEqual(parts);
+    const b = resolveConfig({ budgets: JSON.parse('{"__proto__": 5, "toString": 7}') }).budgets;
+    expect(Object.keys(b)).toEqual(['__proto__', 'toString']);
+    expect([b.__proto__, b.toString, b.constructor, b.valueOf]).toEqual([5, 7, undefined, undefined]);
   });
 
   it('turns features off with false', () => {
@@ -130,6 +138,8 @@ describe('createPagePace config', () => {
     [{ budgets: [] }, 'budgets', 'an array', /metric names to limits/],
     [{ budgets: { LCP: '2s' } }, 'budgets.LCP', '"2s"', /a number from 0/],
     [{ budgets: { CLS: -1 } }, 'budgets.CLS', '-1', /a number from 0/],
+    [{ budgets: { 'LCP.ttfb': 100 } }, 'budgets.LCP.ttfb', '"LCP.ttfb"', /LCP.timeToFirstByte, LCP.resourceLoadDelay, LCP.resourceLoadDuration, LCP.elementRenderDelay, INP.inputDelay/],
+    [{ budgets: { 'INP.delay': 100 } }, 'budgets.INP.delay', '"INP.delay"', /INP.inputDelay, INP.processingDuration, INP.presentationDelay/],
     [{ onMetric: 1 }, 'onMetric', '1', /a function/],
     [{ onBudgetExceeded: {} }, 'onBudgetExceeded', 'an object', /a function/],
     [{ beforeSend: true }, 'beforeSend', 'true', /a function/],

@@ -4,6 +4,7 @@ import type { SwWorkerConfig } from '../sw-client/types';
 import type { PrefetchStartOptions } from '../loading/prefetch';
 import type { Breach } from '../vitals/budgets';
 import type { Batch, PerfEvent } from './types';
+import { PARTS } from '../vitals/parts';
 import type { MemoryOptions } from '../vitals/memory';
 import type { RouteOptions } from '../vitals/routes';
 
@@ -22,13 +23,23 @@ export type TransportFn = (req: TransportRequest) => void | boolean | Promise<vo
 
 /** Options of the web-vitals source. */
 export interface VitalsOptions {
-  /** Use web-vitals' attribution build (loaded lazily, as a separate chunk) and put its fields in `attrs`. */
+  /**
+   * Why a vital is slow: web-vitals' attribution build (a chunk of its own, loaded lazily) puts LCP's
+   * and INP's parts, the LCP element and URL, the INP target and longest script, and CLS's largest
+   * shift target in `attrs` (`attribution.*`), and `summary()` gets an entry per part. Default true.
+   */
   attribution?: boolean;
   /** Report every change of a metric, not only its final value. */
   reportAllChanges?: boolean;
-  /** Use web-vitals' soft-navigation support where the browser has it (per-route LCP, INP, CLS…). Default false. */
+  /**
+   * web-vitals' soft-navigation support where the browser has it (Chromium): each soft navigation gets
+   * its own LCP, INP, CLS…, carrying `navigationURL` and `navigationId`. Elsewhere nothing changes. Default true.
+   */
   softNavs?: boolean;
-  /** Navigation timing phases (`navigation` events: `nav.dns`, `nav.connect`, …). Default true. */
+  /**
+   * Navigation timing phases (`navigation` events: `nav.dns`, `nav.connect`, …), and once per page view
+   * a `context` event (effectiveType, saveData, deviceMemory, hardwareConcurrency, viewport, serverTiming.*). Default true.
+   */
   navigation?: boolean;
   /** Resource summary at page hide (`resources` and the slowest few as `resource` events). Default true. */
   resources?: boolean;
@@ -198,17 +209,22 @@ function feature(checks: Record<string, Check>, off?: 1 | 0, first?: string[]): 
   return (v, p) => (v === false || (off && v === undefined) ? false : read(v === true ? {} : v, p));
 }
 
-/** name → value maps (lazy components, budgets), every value checked. */
-const map = (check: Check, allowed: string): Check => (v, p) => {
+/**
+ * name → value maps (lazy components, budgets), every value checked. The names are the user's
+ * (`__proto__`, `constructor`): the result has no prototype, so a lookup finds only what was set.
+ */
+const map = (check: Check, allowed: string, key?: (k: string, path: string) => string): Check => (v, p) => {
   if (!isObj(v)) fail(p, v, allowed);
-  const out: Obj = {};
-  for (const [k, x] of Object.entries(v)) out[k] = check(x, `${p}.${k}`);
+  const out: Obj = Object.create(null);
+  for (const [k, x] of Object.entries(v)) out[k] = check(x, `${p}.${key ? key(k, p) : k}`);
   return out;
 };
 
 const FORMATS = ['binary', 'json', 'otlp'];
 const components = map(fn, 'an object mapping component names to loaders, e.g. { chart: () => import("./chart.js") }');
-const budgets = map(num(0, Number.MAX_VALUE, 0, 0), 'an object mapping metric names to limits, e.g. { LCP: 2500 }');
+// A budget on a vital's part names one web-vitals has (vitals/parts.ts): `LCP.ttfb` would never fire.
+const budgets = map(num(0, Number.MAX_VALUE, 0, 0), 'an object mapping metric names to limits, e.g. { LCP: 2500, "INP.inputDelay": 100 }', (k, p) =>
+  /^(LCP|INP)\./.test(k) && !PARTS.includes(k) ? fail(`${p}.${k}`, k, `a part: ${PARTS.join(', ')}`) : k);
 // Off unless asked: a periodic timer, and measureUserAgentSpecificMemory is not free.
 // `leak`: the leak signal's thresholds (vitals/leak.ts); no more than the 30 samples the source keeps.
 const leak = shape({ minSamples: num(2, 30, 1), minTrend: num(0, 1), minGrowth: num(0, Number.MAX_VALUE), minRelative: num(0, Number.MAX_VALUE) });
@@ -227,9 +243,9 @@ const config = shape({
   sampleRate: num(0, 1, 0, 1),
   debug: bool(false),
   vitals: feature({
-    attribution: bool(false),
+    attribution: bool(true),
     reportAllChanges: bool(false),
-    softNavs: bool(false),
+    softNavs: bool(true),
     navigation: bool(true),
     resources: bool(true),
     longFrames: bool(true),

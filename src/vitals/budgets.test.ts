@@ -31,10 +31,33 @@ describe('budgets', () => {
     expect(got).toEqual(['cart:items@/a=4', 'cart:items@/b=6']);
   });
 
-  it('returns the breach too, and ignores NaN', () => {
+  it('returns the breaches too, and ignores NaN', () => {
     const b = createBudgets({ x: 1 }, () => {});
-    expect(b.check({ kind: 'custom', name: 'x', value: NaN, ts: 0 })).toBeUndefined();
-    expect(b.check({ kind: 'custom', name: 'x', value: 2, ts: 0 })).toMatchObject({ metric: 'x', attribution: {} });
+    expect(b.check({ kind: 'custom', name: 'x', value: NaN, ts: 0 })).toEqual([]);
+    expect(b.check({ kind: 'custom', name: 'x', value: 2, ts: 0 })).toMatchObject([{ metric: 'x', attribution: {} }]);
+  });
+
+  it('checks the parts of LCP and INP against budgets of their own names', () => {
+    const got: string[] = [];
+    const b = createBudgets({ 'LCP.elementRenderDelay': 500, 'INP.inputDelay': 100, LCP: 10_000 }, (x) => got.push(`${x.metric}=${x.value}`));
+    const lcp = (render: number): PerfEvent => ({
+      kind: 'vital', name: 'LCP', value: 300 + render, ts: 0, id: 'v1',
+      attrs: { 'attribution.timeToFirstByte': 100, 'attribution.resourceLoadDelay': 100, 'attribution.resourceLoadDuration': 100, 'attribution.elementRenderDelay': render },
+    });
+    b.check(lcp(400));
+    b.check(lcp(900));
+    b.check(lcp(1200)); // the same breach
+    b.check({ kind: 'vital', name: 'INP', value: 300, ts: 0, attrs: { 'attribution.inputDelay': 150, 'attribution.processingDuration': 100, 'attribution.presentationDelay': 50 } });
+    b.check({ kind: 'custom', name: 'LCP', value: 1, ts: 0, attrs: { 'attribution.elementRenderDelay': 9000 } }); // not a vital: no parts
+    expect(got).toEqual(['LCP.elementRenderDelay=900', 'INP.inputDelay=150']);
+  });
+
+  it('a metric named after Object.prototype has no budget unless one is set (issue 15 #8)', () => {
+    const got: string[] = [];
+    const b = createBudgets(Object.assign(Object.create(null), { toString: 5 }), (x) => got.push(x.metric));
+    for (const name of ['constructor', 'toString', '__proto__', 'valueOf', 'hasOwnProperty']) b.check({ kind: 'custom', name, value: 10, ts: 0 });
+    expect(got).toEqual(['toString']);
+    expect(createBudgets({}, () => got.push('x')).check({ kind: 'custom', name: 'constructor', value: 1e300, ts: 0 })).toEqual([]);
   });
 
   it('attribution takes a long frame’s scripts and the route', () => {

@@ -1,8 +1,9 @@
 import type { Attrs, PerfEvent } from '../core/types';
+import { partsOf } from './parts';
 
 /** What a breached budget reports. */
 export interface Breach {
-  /** The metric name, e.g. `LCP`. */
+  /** The metric name, e.g. `LCP`, or a part of one, e.g. `INP.inputDelay`. */
   metric: string;
   /** The value that breached the budget. */
   value: number;
@@ -18,8 +19,8 @@ export interface Breach {
 
 /** Budgets checked event by event. */
 export interface Budgets {
-  /** Checks an event against its metric's budget; calls the callback on a new breach. Returns the breach, if any. */
-  check(e: PerfEvent): Breach | undefined;
+  /** Checks an event (and its LCP or INP parts) against their budgets; calls the callback on each new breach, and returns them. */
+  check(e: PerfEvent): Breach[];
 }
 
 /** The attrs that explain a value: attribution, long-frame scripts, and where it happened. */
@@ -30,25 +31,29 @@ export function attributionOf(e: PerfEvent): Attrs {
 }
 
 /**
- * Fires `onBreach` once per breach: the first time a metric's value goes over its budget in a
- * route view (the whole page when routes are not used). Later values of the same metric there —
- * a CLS that keeps growing, more slow interactions — are the same breach and stay quiet.
+ * Fires `onBreach` once per breach: the first time a metric's value (or a part's: `LCP.elementRenderDelay`)
+ * goes over its budget in a route view (the whole page when routes are not used). Later values of
+ * the same metric there — a CLS that keeps growing, more slow interactions — are the same breach
+ * and stay quiet. Budget names are the user's: only own keys count (`toString` is no budget).
  */
 export function createBudgets(budgets: Readonly<Record<string, number>>, onBreach: (b: Breach) => void): Budgets {
   const fired = new Set<string>();
   return {
     check(e) {
-      const budget = budgets[e.name];
-      if (budget === undefined || !(e.value > budget)) return undefined;
       const r = e.attrs?.route;
       const route = typeof r === 'string' ? r : undefined;
-      const key = `${e.name}\u0000${route ?? ''}`;
-      if (fired.has(key)) return undefined;
-      fired.add(key);
-      const b: Breach = { metric: e.name, value: e.value, budget, event: e, attribution: attributionOf(e) };
-      if (route !== undefined) b.route = route;
-      onBreach(b);
-      return b;
+      const out: Breach[] = [];
+      for (const [metric, value] of [[e.name, e.value] as [string, number], ...partsOf(e)]) {
+        const budget = Object.hasOwn(budgets, metric) ? budgets[metric]! : undefined;
+        const key = `${metric}\u0000${route ?? ''}`;
+        if (budget === undefined || !(value > budget) || fired.has(key)) continue;
+        fired.add(key);
+        const b: Breach = { metric, value, budget, event: e, attribution: attributionOf(e) };
+        if (route !== undefined) b.route = route;
+        onBreach(b);
+        out.push(b);
+      }
+      return out;
     },
   };
 }

@@ -4,6 +4,7 @@ import { watchHistory } from './history';
 import { startLongFrames } from './longFrames';
 import { startMemory } from './memory';
 import { startNavigation } from './navigation';
+import { startContext } from './pageContext';
 import { startResources } from './resources';
 import { takeOverhead } from './overhead';
 import type { Overhead } from './overhead';
@@ -33,6 +34,8 @@ export function startLazySources(ctx: SourceContext, o: SourcesOptions, { follow
     if (on) stops.push(ctx.guard.run(feature, fn) ?? (() => {}));
   };
   start('navigation', o.navigation !== false, () => startNavigation(ctx));
+  // The page view's context goes with its navigation: both are once per page view.
+  start('context', o.navigation !== false, () => startContext(ctx));
   start('resources', o.resources !== false, () => startResources(ctx, { ignore: o.ignoreUrls ?? [], url: o.url ?? ((u) => u) }));
   start('longFrames', o.longFrames !== false, () => startLongFrames(ctx));
   start('memory', o.memory, () => startMemory(ctx, o.memory === true ? {} : o.memory || {}));

@@ -24,4 +24,14 @@ describe('navigation phases', () => {
   it('makes navigation events in ms', () => {
     expect(navigationEvents(nav, 5)[0]).toEqual({ kind: 'navigation', name: 'nav.redirect', value: 10, unit: 'ms', ts: 5 });
   });
+
+  it('measures a prerendered page from its activation, as web-vitals measures TTFB there', () => {
+    // Activated at 160: everything before counts 0, the response's tail and the DOM from then on.
+    const phases = Object.fromEntries(navigationPhases({ ...nav, activationStart: 160 }));
+    expect(phases).toEqual({ 'nav.redirect': 0, 'nav.dns': 0, 'nav.connect': 0, 'nav.tls': 0, 'nav.request': 0, 'nav.response': 10, 'nav.dom': 230 });
+    // TTFB in web-vitals: max(responseStart - activationStart, 0); the phases up to the first byte sum to it.
+    expect(phases['nav.redirect']! + phases['nav.dns']! + phases['nav.connect']! + phases['nav.request']!).toBe(Math.max(nav.responseStart - 160, 0));
+    expect(navigationEvents({ ...nav, activationStart: 160 }, 5)[0]!.attrs).toEqual({ navigationType: 'prerender' });
+    expect(navigationEvents({ ...nav, activationStart: 0 }, 5)[0]).not.toHaveProperty('attrs');
+  });
 });

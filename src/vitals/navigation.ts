@@ -7,15 +7,18 @@ export type NavigationTimes = Pick<
   PerformanceNavigationTiming,
   | 'redirectStart' | 'redirectEnd' | 'domainLookupStart' | 'domainLookupEnd' | 'connectStart' | 'connectEnd'
   | 'secureConnectionStart' | 'requestStart' | 'responseStart' | 'responseEnd' | 'domComplete'
->;
+> & { activationStart?: number };
 
 /**
  * The phases of a page load, in ms: redirect, DNS, connect (TCP + TLS), TLS, request (sent →
  * first byte), response (first → last byte), DOM processing (last byte → DOM complete). TLS is
  * left out on plain http; a negative span (a phase the browser skipped) counts as 0.
+ * A prerendered page is measured from its activation, as web-vitals measures its TTFB: each time
+ * is `max(t - activationStart, 0)`, so what happened before the user opened the page counts 0.
  */
 export function navigationPhases(n: NavigationTimes): Array<[string, number]> {
-  const span = (a: number, b: number) => Math.max(0, b - a);
+  const act = n.activationStart || 0;
+  const span = (a: number, b: number) => Math.max(0, Math.max(b - act, 0) - Math.max(a - act, 0));
   const out: Array<[string, number]> = [
     ['nav.redirect', span(n.redirectStart, n.redirectEnd)],
     ['nav.dns', span(n.domainLookupStart, n.domainLookupEnd)],
@@ -30,9 +33,10 @@ export function navigationPhases(n: NavigationTimes): Array<[string, number]> {
   return out;
 }
 
-/** The phases as `navigation` events (a dictionary kind in the binary protocol). */
+/** The phases as `navigation` events (a dictionary kind in the binary protocol); a prerendered page's say so in `attrs.navigationType`. */
 export function navigationEvents(n: NavigationTimes, ts: number): PerfEvent[] {
-  return navigationPhases(n).map(([name, value]) => ({ kind: 'navigation', name, value, unit: 'ms', ts }));
+  const attrs = (n.activationStart || 0) > 0 ? { attrs: { navigationType: 'prerender' } } : {};
+  return navigationPhases(n).map(([name, value]) => ({ kind: 'navigation', name, value, unit: 'ms', ts, ...attrs }));
 }
 
 /**

@@ -9,7 +9,7 @@ import type { RouteOptions } from './routes';
 
 /** Which sources run (each is skipped silently where the browser lacks what it needs). */
 export interface SourcesOptions {
-  /** Navigation timing phases (`navigation` events). Default true. */
+  /** Navigation timing phases (`navigation` events) and the page view's `context` event. Default true. */
   navigation?: boolean;
   /** Resource summary at page hide (`resources` and `resource` events). Default true. */
   resources?: boolean;

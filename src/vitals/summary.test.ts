@@ -27,6 +27,55 @@ describe('summary', () => {
     expect(out.overall).toEqual({ grade: 'F' });
   });
 
+  it('has an entry per LCP and INP part, replaced with its vital on a later report', () => {
+    const s = createSummary();
+    const lcp = (id: string, ttfb: number, render: number): PerfEvent => ({
+      kind: 'vital', name: 'LCP', value: ttfb + 300 + render, ts: 0, id, attrs: {
+        route: '/a', 'attribution.timeToFirstByte': ttfb, 'attribution.resourceLoadDelay': 100,
+        'attribution.resourceLoadDuration': 200, 'attribution.elementRenderDelay': render, 'attribution.url': 'https://x.test/hero.jpg',
+      },
+    });
+    s.add(lcp('v1', 50, 10));
+    s.add(lcp('v1', 80, 20)); // the same LCP, reported again (reportAllChanges): replaces the first
+    s.add(lcp('v2', 120, 40));
+    s.add({ kind: 'vital', name: 'INP', value: 300, ts: 0, id: 'i1', attrs: { 'attribution.inputDelay': 20, 'attribution.processingDuration': 250, 'attribution.presentationDelay': 30 } });
+    const out = s.summary();
+    const keys = ['count', 'p50', 'p75', 'p90', 'p95', 'p99'];
+    for (const k of ['LCP.timeToFirstByte', 'LCP.resourceLoadDelay', 'LCP.resourceLoadDuration', 'LCP.elementRenderDelay']) {
+      expect(Object.keys(out[k]!), k).toEqual(keys);
+      expect((out[k] as MetricSummary).count).toBe(2);
+    }
+    expect(out['LCP.timeToFirstByte']).toMatchObject({ p50: 80, p99: 120 });
+    expect(out['LCP.elementRenderDelay']).toMatchObject({ p50: 20, p99: 40 });
+    expect(out['INP.inputDelay']).toMatchObject({ count: 1, p50: 20 });
+    expect(out['INP.processingDuration']).toMatchObject({ count: 1, p50: 250 });
+    expect(out['INP.presentationDelay']).toMatchObject({ count: 1, p50: 30 });
+    expect(out).not.toHaveProperty(['LCP.url']);
+    expect(s.summary('/a')['LCP.resourceLoadDuration']).toMatchObject({ count: 2, p50: 200 });
+    // Parts have no thresholds of their own: the overall grade is the vitals' alone (LCP A, INP C).
+    expect(out['LCP.timeToFirstByte']).not.toHaveProperty('grade');
+    expect(out.overall).toEqual({ grade: 'B' });
+  });
+
+  it('names of Object.prototype\'s are metrics like any other and never break summary() (issue 15 #8)', () => {
+    const s = createSummary();
+    const names = ['constructor', 'toString', '__proto__', 'valueOf', 'hasOwnProperty', 'overall'];
+    for (const name of names) {
+      s.add(ev(name, 1));
+      s.add({ kind: 'vital', name, value: 2, ts: 0, id: 'x', attrs: { route: name } });
+    }
+    const out = s.summary();
+    for (const name of names.slice(0, -1)) {
+      expect(Object.hasOwn(out, name), name).toBe(true);
+      expect(out[name]).toMatchObject({ count: 2, p50: 1, p99: 2 });
+      expect(out[name]).not.toHaveProperty('rating');
+      expect(s.summary(name)[name]).toMatchObject({ count: 1 });
+    }
+    expect(Object.getPrototypeOf(out)).toBe(Object.prototype);
+    expect(out.overall).toEqual({ grade: undefined });
+    expect(JSON.stringify(out)).toContain('"__proto__":{"count":2,');
+  });
+
   it('is exact for small samples, so ratings at a boundary match Google', () => {
     const s = createSummary();
     s.add({ kind: 'vital', name: 'LCP', value: 2500, ts: 0, id: 'a' });

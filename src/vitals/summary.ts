@@ -3,6 +3,7 @@ import { grade, overallGrade, rate, THRESHOLDS } from './grade';
 import type { Grade } from './grade';
 import { addValue, createSketch, DEFAULT_ALPHA, quantile, removeValue } from './sketch';
 import type { Sketch } from './sketch';
+import { partsOf } from './parts';
 
 export { grade, overallGrade, rate, THRESHOLDS } from './grade';
 export type { Grade } from './grade';
@@ -21,7 +22,12 @@ export interface MetricSummary {
   grade?: Grade;
 }
 
-/** What `summary()` returns: one entry per metric name, plus the overall grade. */
+/**
+ * What `summary()` returns: one entry per metric name, plus the overall grade. With attribution on
+ * (the default), LCP and INP have an entry per part too: `LCP.timeToFirstByte`,
+ * `LCP.resourceLoadDelay`, `LCP.resourceLoadDuration`, `LCP.elementRenderDelay`, `INP.inputDelay`,
+ * `INP.processingDuration`, `INP.presentationDelay` (no rating or grade: Google has no thresholds for parts).
+ */
 export interface Summary {
   [metric: string]: MetricSummary | { grade?: Grade };
   overall: { grade?: Grade };
@@ -58,7 +64,6 @@ export interface SummaryStore {
 /** Web-vitals ids remembered per metric in a page (the oldest is forgotten beyond this). */
 export const SUMMARY_WINDOW = 500;
 
-/** Kinds whose names are not metrics: `resource` events are named by URL, `route` marks a view. */
 
 /** The value at quantile q of sorted values (nearest rank). */
 export function percentile(sorted: readonly number[], q: number): number {
@@ -70,7 +75,8 @@ export function percentile(sorted: readonly number[], q: number): number {
 export function summarise(name: string, s: Sketch): MetricSummary {
   const out = { count: s.count } as MetricSummary;
   for (const p of [50, 75, 90, 95, 99] as const) out[`p${p}`] = quantile(s, p / 100);
-  const t = THRESHOLDS[name];
+  // Own keys only: a metric named `constructor` has no thresholds.
+  const t = Object.hasOwn(THRESHOLDS, name) ? THRESHOLDS[name] : undefined;
   if (t && s.count) {
     out.rating = rate(out.p75, t);
     out.grade = grade(out.p75, t);
@@ -112,35 +118,39 @@ export function createSummary(opts: SummaryOptions = {}): SummaryStore {
   const mapOf = (route?: string) => (route === undefined ? all : byRoute.get(route));
 
   const summaryOf = (map: Map<string, Sketch> | undefined): Summary => {
-    const out: Summary = { overall: {} };
+    const out: Array<[string, MetricSummary]> = [];
     const grades: Grade[] = [];
     for (const [name, s] of map ?? []) {
       if (!s.count) continue;
       const m = summarise(name, s);
       if (m.grade) grades.push(m.grade);
-      out[name] = m;
+      out.push([name, m]);
     }
-    out.overall = { grade: overallGrade(grades) };
-    return out;
+    // fromEntries defines own properties: a metric named `__proto__` is an entry, not a prototype.
+    return { ...Object.fromEntries(out), overall: { grade: overallGrade(grades) } };
   };
 
   const store: SummaryStore = {
     add(e) {
-      if (e.kind == 'resource' || e.kind == 'route' || !Number.isFinite(e.value)) return;
+      // Names that are not metrics: `resource` events are named by URL, `route` marks a view, `context` describes it.
+      if (e.kind == 'resource' || e.kind == 'route' || e.kind == 'context' || !Number.isFinite(e.value)) return;
       const r = e.attrs?.route;
       const route = typeof r === 'string' ? r : undefined;
-      // A vital is reported again as it changes (reportAllChanges, bfcache, soft navigations):
-      // only its latest value per id counts.
-      if (e.kind === 'vital' && e.id) {
-        const ids = latest.get(e.name) ?? new Map<string, [number, string | undefined]>();
-        latest.set(e.name, ids);
-        const prev = ids.get(e.id);
-        if (prev) put(e.name, prev[1], prev[0], true);
-        ids.delete(e.id);
-        ids.set(e.id, [e.value, route]);
-        if (ids.size > maxIds) ids.delete(ids.keys().next().value!);
+      // The vital, then its parts (`LCP.timeToFirstByte` …) as metrics of their own.
+      for (const [name, v] of [[e.name, e.value] as [string, number], ...partsOf(e)]) {
+        // A vital is reported again as it changes (reportAllChanges, bfcache, soft navigations):
+        // only its latest value per id counts.
+        if (e.kind === 'vital' && e.id) {
+          const ids = latest.get(name) ?? new Map<string, [number, string | undefined]>();
+          latest.set(name, ids);
+          const prev = ids.get(e.id);
+          if (prev) put(name, prev[1], prev[0], true);
+          ids.delete(e.id);
+          ids.set(e.id, [v, route]);
+          if (ids.size > maxIds) ids.delete(ids.keys().next().value!);
+        }
+        put(name, route, v, false);
       }
-      put(e.name, route, e.value, false);
     },
     summary: (route) => summaryOf(mapOf(route)),
     routes: () => [...byRoute.keys()],

@@ -13,7 +13,8 @@ export interface ObserveVitalsOptions {
   reportAllChanges?: boolean;
   /**
    * Use web-vitals' soft-navigation support (`reportSoftNavs`): where the browser exposes
-   * soft navigations, each route view gets its own LCP, INP, CLS… Elsewhere nothing changes.
+   * soft navigations, each route view gets its own LCP, INP, CLS…, and every vital carries
+   * web-vitals' `navigationURL` and `navigationId` in `attrs`. Elsewhere nothing changes.
    */
   softNavs?: boolean;
 }
@@ -90,8 +91,14 @@ export async function observeVitals(
 ): Promise<void> {
   const lib = await importWhenOnline((): Promise<Lib> => (opts.attribution ? import('web-vitals/attribution') : import('web-vitals')) as unknown as Promise<Lib>);
   const ro: ReportOpts = { reportAllChanges: !!opts.reportAllChanges, ...(opts.softNavs ? { reportSoftNavs: true } : {}) };
+  // Which navigation a vital belongs to, where there can be more than one per page.
+  const soft = opts.softNavs && !!PerformanceObserver.supportedEntryTypes?.includes('soft-navigation');
   const cb = (m: MetricType) => {
     const e = vitalEvent(m);
+    if (soft) {
+      e.attrs!.navigationId = m.navigationId;
+      if (m.navigationURL) e.attrs!.navigationURL = m.navigationURL;
+    }
     const route = routeAt?.(metricTime(m));
     if (route !== undefined) e.attrs!.route = route;
     report(e);
