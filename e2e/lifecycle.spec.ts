@@ -34,7 +34,7 @@ function counts(demo: Demo, session: string) {
   return m;
 }
 
-for (const [via, path] of [['a script tag without data-format', '/fixtures/pageview/tag.html'], ['the npm import', '/fixtures/pageview/npm.html']]) {
+for (const [via, path] of [['a script tag without data-format', '/fixtures/pageview/tag.html'], ['the npm import', '/fixtures/pageview/npm.html']] as const) {
   test(`a page view through ${via}: at most 2 requests, all binary, every vital and tracked event once`, async ({ page, demo }) => {
     const before = wire(demo);
     const session = await view(page, path);
