@@ -48,6 +48,9 @@ for (const [via, path] of [['a script tag without data-format', '/fixtures/pagev
     for (const name of [...VITALS, ...TRACKED]) expect(c.get(name), name).toBe(1);
     // The parts that report at hide (lazy loading, the sending side's stats) did, once.
     for (const name of ['lazy', 'stats']) expect(c.get(name), name).toBe(1);
+    // What the hide recorded, web-vitals' INP and CLS included, left in one request.
+    const carrying = (n: string) => requests.findIndex((r) => r.batch.events.some((e) => e.name === n));
+    expect(['INP', 'CLS', 'lazy'].map(carrying)).toEqual(['stats', 'stats', 'stats'].map(carrying));
     expect(wire(demo).duplicates).toBe(before.duplicates);
   });
 }

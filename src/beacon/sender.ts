@@ -121,15 +121,33 @@ export function createSender(
 
   let statsSent = false;
   let lateQueued = false;
-  const hide = (isFinal: boolean) => {
+  let gone = false;
+  // The sender's own hide ran (or it started in a hidden page): what is recorded now is late, and
+  // goes in a microtask. Records of the collect phase, before it, are not: they go with the hide.
+  let hideDone = !!life?.hidden;
+  const hide = (isFinal: boolean, pending = false) => {
     lateQueued = false;
+    gone ||= isFinal;
     if (!statsSent && allStats) {
       statsSent = true;
       report(statsEvent(allStats()));
     }
-    void sender.flush(true, isFinal);
+    hideDone = true;
+    // A pagehide of a visible page: its visibilitychange (and web-vitals' INP and CLS) is still to
+    // come in this unload. Keep the open batch with the browser, which sends it if the page dies
+    // here, and send once with what comes next; without fetchLater, send now.
+    if (pending && transport.defer) {
+      clearTimeout(deferTimer);
+      deferTimer = undefined;
+      const open = batcher!.peek();
+      if (!open || transport.defer(open)) return;
+    }
+    void sender.flush(true, gone);
   };
-  const unsubscribe = [life?.onHide(guard.wrap('unload', hide), 'send'), life?.onShow(() => void (statsSent = false))];
+  const unsubscribe = [
+    life?.onHide(guard.wrap('unload', hide), 'send'),
+    life?.onShow(() => void (statsSent = gone = hideDone = false)),
+  ];
 
   const replay = () => void delivery.replay();
   addEventListener('online', replay);
@@ -139,9 +157,10 @@ export function createSender(
     add(e) {
       batcher!.add(e);
       // Recorded while hidden, after the hide was sent (a late callback): it may be the last chance.
-      if (life?.hidden && !lateQueued) {
+      if (hideDone && !lateQueued) {
         lateQueued = true;
-        queueMicrotask(() => hide(false));
+        // Still between a pagehide and its visibilitychange: keep holding.
+        queueMicrotask(() => hide(gone, gone && document.visibilityState === 'visible'));
       }
     },
     flush(unloading, isFinal = false) {
