@@ -133,15 +133,11 @@ export function createSender(
       report(statsEvent(allStats()));
     }
     hideDone = true;
-    // A pagehide of a visible page: its visibilitychange (and web-vitals' INP and CLS) is still to
-    // come in this unload. Keep the open batch with the browser, which sends it if the page dies
-    // here, and send once with what comes next; without fetchLater, send now.
-    if (pending && transport.defer) {
-      clearTimeout(deferTimer);
-      deferTimer = undefined;
-      const open = batcher!.peek();
-      if (!open || transport.defer(open)) return;
-    }
+    // A pagehide of a visible page: its visibilitychange (and web-vitals' INP and CLS) comes next
+    // in this same unload, so send once then. Meanwhile the open batch as registered with
+    // fetchLater (within 0.5 s of its last change) is what the browser sends if the page dies in
+    // between. Without fetchLater, nothing is held: send now.
+    if (pending && transport.defer) return;
     void sender.flush(true, gone);
   };
   const unsubscribe = [
