@@ -80,7 +80,8 @@ export const SCENARIOS = [
       });
       checks.push({ feature: 'long animation frames (LoAF)', ok: true, value: kinds.some((k) => /long|loaf/i.test(k)) });
       checks.push({ feature: 'memory (measureUserAgentSpecificMemory)', ok: true, value: kinds.some((k) => /memory/i.test(k)) });
-      checks.push({ feature: 'hide-time request', ok: !!stats?.unload && (engine === 'chromium' || stats.unload !== 'fetchLater'), value: stats?.unload ?? 'none' });
+      // stats().unload as the page's own hide listeners saw it ('not yet' when pagepace sends after them); fetchLater only in Chromium.
+      checks.push({ feature: 'hide-time request', ok: engine === 'chromium' || stats?.unload !== 'fetchLater', value: stats?.unload ?? 'not yet set at the page\'s hide listeners' });
       checks.push({ feature: 'default encoder', ok: stats?.encoder === 'main-thread', value: stats?.encoder ?? 'none' });
       return checks;
     },
