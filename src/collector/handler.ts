@@ -98,7 +98,10 @@ export interface CollectorOptions {
    * like any other.
    */
   decoders?: Record<string, BatchDecoder | DecoderEntry>;
-  /** Tighter or looser bounds on fields; see `DEFAULT_LIMITS`. */
+  /**
+   * Tighter or looser bounds on fields; see `DEFAULT_LIMITS`. `maxChars`, the
+   * bound on the whole decoded batch, defaults to 8 × `maxBytes` here.
+   */
   limits?: Partial<WireLimits>;
   /** How long a body may take to arrive before a 408, in ms. Default 10,000. */
   timeoutMs?: number;
@@ -240,7 +243,9 @@ export function createCollector(options: CollectorOptions): CollectorHandler {
   const { onBatch } = options;
   const maxBytes = options.maxBytes ?? 65_536;
   const timeoutMs = options.timeoutMs ?? 10_000;
-  const limits = options.limits ?? {};
+  // One bound for the whole decoded batch, a multiple of the body's: see WireLimits.maxChars.
+  const maxChars = options.limits?.maxChars ?? 8 * maxBytes;
+  const limits: Partial<WireLimits> = { ...options.limits, maxChars };
   const cors = corsPolicy(options.cors);
   const store = dedupeStore(options.dedupe);
   const onError = options.onError ?? defaultOnError;
@@ -367,7 +372,7 @@ export function createCollector(options: CollectorOptions): CollectorHandler {
       const coding = parseContentCoding(req.headers['content-encoding']);
       const raw = await readBody(req, { maxBytes, timeoutMs });
       const body = await decompress(raw, coding, maxBytes);
-      const decoded = await runDecoder(entry, body, { maxBytes });
+      const decoded = await runDecoder(entry, body, { maxBytes, maxChars });
       const batch = validateBatch(decoded, limits);
       const meta: BatchMeta = {
         contentType: entry.type,
