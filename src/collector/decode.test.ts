@@ -115,3 +115,17 @@ describe('decodeBatch: amplification and the inflater', () => {
     expect((await failure(decodeBatch(body, 'application/vnd.pagepace+binary', { maxBytes: 100 }))).status).toBe(413);
   });
 });
+
+describe('decodeBatch: built-in decoders are validated in place', () => {
+  it('keeps "__proto__" as data and cleans text in attributes of JSON and binary batches', async () => {
+    const text = '{"v":1,"batchId":"b","sessionId":"s","page":"/p","sentAt":5,"events":[{"kind":"mark","name":"m","value":1,"ts":2,"attrs":{"__proto__":1,"x":"a\\u0000b"}}]}';
+    const fromJson = await decodeBatch(bytes(text), 'application/json');
+    const attrs = fromJson.events[0]!.attrs!;
+    expect(Object.getPrototypeOf(attrs)).toBe(Object.prototype);
+    expect(Object.getOwnPropertyDescriptor(attrs, '__proto__')?.value).toBe(1);
+    expect(attrs.x).toBe('a\ufffdb');
+    const fromBinary = await decodeBatch(await encodeBatch(fromJson, { deflate: false }), 'application/vnd.pagepace+binary');
+    expect(Object.getOwnPropertyDescriptor(fromBinary.events[0]!.attrs!, '__proto__')?.value).toBe(1);
+    expect(Object.getPrototypeOf(fromBinary.events[0]!.attrs!)).toBe(Object.prototype);
+  });
+});

@@ -4,7 +4,7 @@ import { HEADER_BYTES } from '../protocol/constants';
 import { decodePayload, readHeader } from '../protocol/decode';
 import { BINARY_CONTENT_TYPE, ProtocolError } from '../protocol/index';
 import { CollectorError } from './errors';
-import { validateBatch } from './validate';
+import { checkBatch, DEFAULT_LIMITS } from './validate';
 import type { WireLimits } from './validate';
 
 /** What a decoder is told besides the bytes. */
@@ -105,6 +105,13 @@ function decodeBinaryBody(bytes: Uint8Array, { maxBytes, maxChars }: DecodeConte
 }
 
 const binary: DecoderEntry = { format: 'binary', decode: decodeBinaryBody };
+
+/**
+ * The decoders whose output is a fresh tree of plain objects with own data
+ * properties only (`JSON.parse`, the binary decoder): validation may check it
+ * in place instead of copying it. A decoder of yours is copied.
+ */
+export const OWNED_OUTPUT: ReadonlySet<BatchDecoder> = new Set<BatchDecoder>([decodeJson, decodeBinaryBody]);
 
 /**
  * The media types this collector reads out of the box: JSON, and the binary
@@ -209,7 +216,7 @@ export async function decodeBatch(
 ): Promise<Batch> {
   const entry = resolveDecoder(contentType, options.decoders);
   const maxBytes = options.maxBytes ?? 65_536;
-  const limits = { ...options.limits, maxChars: options.limits?.maxChars ?? 8 * maxBytes };
+  const limits: WireLimits = { ...DEFAULT_LIMITS, ...options.limits, maxChars: options.limits?.maxChars ?? 8 * maxBytes };
   const decoded = await runDecoder(entry, bytes, { maxBytes, maxChars: limits.maxChars });
-  return validateBatch(decoded, limits);
+  return checkBatch(decoded, limits, OWNED_OUTPUT.has(entry.decode));
 }

@@ -10,7 +10,7 @@ import { ProtocolError } from './errors';
 import { readNumber, readNumberPayload } from './numbers';
 import { Reader } from './reader';
 import { C_INT, C_NUM, C_STR, C_TIME, C_VNUM, predict, SCHEMAS, STREAM_COUNT } from './schemas';
-import type { Field, Schema } from './schemas';
+import type { Field, Group, Schema } from './schemas';
 import { readStringTable, readTemplates, StringCodes } from './strings';
 import { PROTOCOL_VERSION } from '../core/types';
 
@@ -255,7 +255,7 @@ class EventDecoder {
           for (let f = 0; f < ng; f++) {
             if (shape.buf[at + (f >> 3)]! & (1 << (f & 7))) {
               const field = g.fields[f]!;
-              const key = `${g.prefix}.${j}.${field.key}`;
+              const key = groupKey(g, j, f);
               this.budget.charge(shape, key.length, at);
               attrs[key] = this.field(field, gslots, f, slots, valueQ, ms);
             }
@@ -332,6 +332,23 @@ class EventDecoder {
     const x = readNumberPayload(r, tag, 'attribute value');
     return x ?? r.fail(`unknown value tag ${tag}`, at);
   }
+}
+
+/** Keys of group items below this index are built once per process. */
+const CACHED_ITEMS = 32;
+const groupKeys = new WeakMap<Group, string[][]>();
+
+/**
+ * `<prefix>.<j>.<field>`: built and interned once for the first items of each
+ * group, since a fresh key string per attribute (hashed anew at every store)
+ * was a good part of what decoding a batch cost.
+ */
+function groupKey(g: Group, j: number, f: number): string {
+  if (j >= CACHED_ITEMS) return `${g.prefix}.${j}.${g.fields[f]!.key}`;
+  let byItem = groupKeys.get(g);
+  if (!byItem) groupKeys.set(g, (byItem = []));
+  const keys = (byItem[j] ??= g.fields.map((field) => `${g.prefix}.${j}.${field.key}`));
+  return keys[f]!;
 }
 
 function readBitmap(r: Reader, bits: number, what: string): void {
