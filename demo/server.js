@@ -3,6 +3,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createCollector } from '../dist/collector.js';
 import { createField } from './field.js';
+import { generated } from './generated.js';
 import { mount } from './static.js';
 import { createStore } from './store.js';
 
@@ -121,6 +122,8 @@ export async function startDemoServer(opts = {}) {
     pages,
     // The single-page app's client-side routes all load its one page.
     (req, res, url) => (url.pathname.startsWith('/spa/') ? pages(req, res, new URL('/spa.html', url)) : false),
+    // Images and articles for the example pages.
+    generated,
   ];
   if (opts.fixtures) {
     mounts.unshift(
