@@ -391,8 +391,14 @@ test.describe('nothing lost', () => {
       const session = await sessionOf(page);
       // web-vitals (attribution build) and the sending side are loaded in idle time; FCP is reported at once then.
       await expect.poll(() => page.evaluate(() => (window as any).metrics.includes('FCP') && !!(window as any).pace.stats().outbox), { timeout: 15_000 }).toBe(true);
+      // URLs that are relative, data:, blob: in url("…"), with userinfo or a leading space (issue 15, item 9).
+      const probe = { rel: 'img/hero.png?token=secret', up: '../x.js?token=secret', data: 'data:text/plain,token=secret', css: 'url("blob:http://127.0.0.1/u#token=secret")', user: ' http://alice:token=secret@127.0.0.1/a' };
+      await page.evaluate((attrs) => (window as any).pace.track('privacy:probe', 1, attrs), probe);
       await page.goto('/fixtures/blank.html'); // page hide: LCP and the resource summary go
-      const events = await waitForNames(demo, session, ['LCP', 'resources']);
+      const events = await waitForNames(demo, session, ['LCP', 'resources', 'privacy:probe']);
+      expect(events.find((e) => e.name === 'privacy:probe')!.attrs).toEqual(stripQuery
+        ? { rel: 'img/hero.png', up: '../x.js', data: 'data:text/plain', css: 'blob:http://127.0.0.1/u', user: 'http://127.0.0.1/a' }
+        : probe);
       const hero = `${demo.url}/fixtures/delivery/hero.svg`;
       const secret = '?delay=300&token=secret';
       const lcp = events.find((e) => e.name === 'LCP')!;
