@@ -118,7 +118,7 @@ test('a batch whose every shown field is hostile (page `http://[`, prototype nam
     await page.goto(`${own.url}/`);
     await expect(page.locator('#status')).toContainText('live');
     const xss = '<img src=x onerror="window.__pwned=1">';
-    const hostile = { v: 1, batchId: 'hostile-1', sessionId: `s${xss}`, page: 'http://[', sentAt: Date.now(), events: [
+    const hostile = { v: 1, batchId: 'hostile-1', sessionId: `s${xss}`, page: 'http://[', sentAt: Date.now(), events: <Array<Record<string, unknown>>>[
       ...['constructor', '__proto__', 'toString', xss].map((name) => ({ kind: 'custom', name, value: 5, ts: Date.now() })),
       { kind: xss, name: 'LCP', value: 3000, unit: '<b>ms', ts: Date.now(), id: 'v5-h', attrs: {
         route: xss, 'attribution.target': xss, 'attribution.url': 'http://[', 'attribution.timeToFirstByte': 100, 'attribution.resourceLoadDelay': 100, 'attribution.resourceLoadDuration': 100, 'attribution.elementRenderDelay': 2700, viewport: xss, effectiveType: '__proto__',

@@ -21,7 +21,7 @@ test('clicking through the example pages linked from the dashboard fills its pan
   await app.waitForLoadState('load');
   // Under the service worker: register, then reloads are served by the tiers.
   await app.goto('/sw/');
-  await app.waitForFunction(() => navigator.serviceWorker.controller || navigator.serviceWorker.ready.then(() => true), null, { timeout: 15_000 });
+  await app.waitForFunction(() => !!navigator.serviceWorker.controller || navigator.serviceWorker.ready.then(() => true), null, { timeout: 15_000 });
   await app.reload();
   await app.reload();
   await expect(app.locator('#state')).toHaveText('controlled by the service worker', { timeout: 10_000 });
