@@ -26,11 +26,7 @@ export const KNOWN = {
   firefox: {
     'service worker: offline navigation': 'open: the worker controls the page, yet a navigation while the server resets connections fails with NS_ERROR_NET_RESET (Chromium gets the stored copy); not yet known whether pagepace\'s fallback or Firefox',
   },
-  webkit: {
-    'worker encoder and main-thread fallback': 'open: passes alone (PAGEPACE_SCENARIO=worker), fails after the earlier scenarios in the same tab: the page\'s flush() never resolves, as in the outbox bug below (suspected same cause)',
-    'strict CSP': 'open: passes alone (PAGEPACE_SCENARIO=CSP), fails after the earlier scenarios in the same tab (suspected the same stalled flush)',
-    'exactly once (navigation, 503, outbox replay)': 'bug: with a refused batch in the IndexedDB outbox, the next page\'s flush() never resolves and nothing is sent (no fetch, stats().encoder unset); repro: load a page while /collect answers 503, load it again',
-  },
+  webkit: {},
 };
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
