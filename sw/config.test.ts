@@ -13,13 +13,13 @@ describe('worker config', () => {
     const { config, problems } = parse({
       ttlMs: 1000, timeoutMs: 200, l1Bytes: 1024, l2Bytes: 4096, defaults: false, offlineUrl: '/offline.html',
       precache: ['/a.js', { url: 'b.css#x', revision: '2' }],
-      routes: [{ pattern: 'x', flags: 'i', destination: 'image', strategy: 'cache-first', ttlMs: 5, timeoutMs: 6, cacheAlways: true }],
+      routes: [{ pattern: 'x', flags: 'i', destination: 'image', strategy: 'cache-first', ttlMs: 5, timeoutMs: 6, fallbackOn: ['timeout', '5xx'], cacheAlways: true, authorized: true }],
     });
     expect(problems).toEqual([]);
     expect(config).toEqual({
       ttlMs: 1000, timeoutMs: 200, l1Bytes: 1024, l2Bytes: 4096, defaults: false, offlineUrl: 'https://app.test/offline.html',
       precache: [{ url: 'https://app.test/a.js', revision: '' }, { url: 'https://app.test/b.css', revision: '2' }],
-      routes: [{ pattern: 'x', flags: 'i', destination: ['image'], strategy: 'cache-first', ttlMs: 5, timeoutMs: 6, cacheAlways: true }],
+      routes: [{ pattern: 'x', flags: 'i', destination: ['image'], strategy: 'cache-first', ttlMs: 5, timeoutMs: 6, fallbackOn: ['timeout', '5xx'], cacheAlways: true, authorized: true }],
     });
   });
 
@@ -43,6 +43,26 @@ describe('worker config', () => {
       'routes[3] must be an object',
       'precache[0] must be a URL or { url, revision }',
       'unknown key extra',
+    ]);
+  });
+
+  it('network-first fallbacks are asked for by name; a timeout without "timeout" is reported', () => {
+    const { config, problems } = parse({
+      routes: [
+        { destination: 'document', strategy: 'network-first', fallbackOn: ['slow'] },
+        { destination: 'document', strategy: 'network-first', timeoutMs: 500 },
+        { destination: 'document', strategy: 'network-first', fallbackOn: '5xx' },
+      ],
+    });
+    expect(config.routes).toEqual([
+      { destination: ['document'], strategy: 'network-first' },
+      { destination: ['document'], strategy: 'network-first', timeoutMs: 500 },
+      { destination: ['document'], strategy: 'network-first' },
+    ]);
+    expect(problems).toEqual([
+      'routes[0].fallbackOn must list "timeout", "5xx"',
+      'routes[1].timeoutMs needs fallbackOn ["timeout"]',
+      'routes[2].fallbackOn must list "timeout", "5xx"',
     ]);
   });
 

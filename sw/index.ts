@@ -56,16 +56,22 @@ self.addEventListener('fetch', (event) => {
   try {
     // Chromium bug: DevTools issues only-if-cached requests that fail outside same-origin mode.
     if (req.cache === 'only-if-cached' && req.mode !== 'same-origin') return;
-    d = decide({ url: req.url, method: req.method, destination: req.destination, mode: req.mode, range: req.headers.has('range') }, config, origin, precached);
+    d = decide({ url: req.url, method: req.method, destination: req.destination, mode: req.mode, range: req.headers.has('range'), auth: req.headers.has('authorization') }, config, origin, precached);
   } catch {
     counters.error();
     return;
   }
   // Unhandled requests go to the browser's own network stack: no cost, nothing to break.
   if (!d || d.strategy === 'network-only') return;
+  const waitUntil = (p: Promise<unknown>) => event.waitUntil(p.catch(() => undefined));
   const ctx: StrategyContext = {
-    cache, counters, origin, offline,
-    waitUntil: (p) => event.waitUntil(p.catch(() => undefined)),
+    cache, counters, origin, offline, waitUntil,
+    // Clear-Site-Data: "cache" (a logout): both tiers, precache included, then the precache again,
+    // fetched now with the new user's credentials.
+    clearSite() {
+      counters.cleared();
+      waitUntil(cache.clear('all').then(() => warm(precached, cache)));
+    },
     preload: d.navigate ? (event.preloadResponse as Promise<Response | undefined>) : undefined,
     now: Date.now,
   };

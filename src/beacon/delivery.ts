@@ -1,7 +1,7 @@
 import type { Batch } from '../core/types';
 import { journalTake, journalWrite, sentClear, sentTake, sentWrite } from './journal';
 import type { Outbox, OutboxEntry } from './outbox';
-import { HELD, outboxKey as keyOf, withSendLock } from './outboxContract';
+import { HELD, outboxKey as keyOf, withSendLock } from '../shared/swContract';
 import { backoffDelay, DEFAULT_BACKOFF } from './retry';
 import type { BackoffOptions, Outcome } from './retry';
 import { KEEPALIVE_LIMIT } from './transport';

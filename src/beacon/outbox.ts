@@ -1,23 +1,11 @@
 import { createStore, del, entries, get, set } from 'idb-keyval';
 import type { UseStore } from 'idb-keyval';
 import type { Batch } from '../core/types';
-import { OUTBOX_DB, OUTBOX_STORE, outboxKey as keyOf } from './outboxContract';
+import { OUTBOX_DB, OUTBOX_STORE, outboxKey as keyOf } from '../shared/swContract';
+import type { OutboxEntry } from '../shared/swContract';
 
-/** A batch waiting for its acknowledgement. */
-export interface OutboxEntry {
-  batch: Batch;
-  /** Approximate size, for the byte bound. */
-  bytes: number;
-  createdAt: number;
-  attempts: number;
-  /** Not before this time (epoch ms) may it be sent again. */
-  nextAt: number;
-  /** Absolute endpoint URL and wire format, so the service worker can replay it with no page open. */
-  endpoint?: string;
-  format?: 'binary' | 'json' | 'otlp';
-}
-
-export { OUTBOX_DB, OUTBOX_STORE } from './outboxContract';
+export type { OutboxEntry } from '../shared/swContract';
+export { OUTBOX_DB, OUTBOX_STORE } from '../shared/swContract';
 
 /** Bounds of the outbox. */
 export interface OutboxLimits {

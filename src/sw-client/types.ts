@@ -1,5 +1,5 @@
-// The shapes exchanged with dist/pagepace-sw.js. They mirror sw/config.ts and sw/stats.ts, which
-// cannot be imported from here (the worker is compiled apart, against the WebWorker lib).
+// The worker's configuration as a page writes it (RegExp patterns allowed; sw/config.ts parses the
+// JSON form). Stats and messages are the shared contract's (src/shared/swContract.ts).
 
 /** How a route answers a request. */
 export type SwStrategy = 'cache-first' | 'network-first' | 'stale-while-revalidate' | 'network-only';
@@ -40,25 +40,4 @@ export interface SwWorkerConfig {
   offlineUrl?: string;
 }
 
-/** Counters and latency of one tier. */
-export interface SwTierStats {
-  hits: number;
-  misses: number;
-  p50: number;
-  p95: number;
-}
-
-/** What the worker reports (`handle.stats()`). Counters restart when the browser restarts the worker (`since`). */
-export interface SwStats {
-  scriptURL: string;
-  since: number;
-  tiers: { l1: SwTierStats; l2: SwTierStats; network: SwTierStats };
-  l1: { bytes: number; entries: number; evictions: number; budget: number };
-  l2: { bytes: number; entries: number; evictions: number; budget: number; quotaErrors: number };
-  revalidations: number;
-  notModified: number;
-  refused: Record<string, number>;
-  offline: number;
-  errors: number;
-  problems: string[];
-}
+export type { SwStats, SwTierStats } from '../shared/swContract';
