@@ -8,6 +8,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { launch, missing } from './drivers.mjs';
 import { KNOWN, overall, SCENARIOS } from './scenarios.mjs';
+import { BINARY_CONTENT_TYPE } from '../../dist/protocol.js';
 import { startServer } from './server.mjs';
 import { writeTable } from './table.mjs';
 
@@ -57,6 +58,10 @@ for (const engine of engines) {
   const bad = checks.filter((c) => !c.ok);
   failed += bad.length;
   console.log(`engines: ${engine} (${d.version}): ${checks.length - bad.length}/${checks.length} checks passed in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+  // What a non-binary batch held says which page sent it and when (the summary line says only where).
+  for (const b of all.batches.filter((b) => b.meta.contentType !== BINARY_CONTENT_TYPE)) {
+    console.log(`    not binary (${b.scenario}): ${b.meta.contentType} ${b.batch.page} ${b.batch.events.map((e) => `${e.kind}:${e.name}`).join(' ')}`.slice(0, 400));
+  }
   if (only) {
     for (const b of all.batches) console.log(`    ${b.meta.contentType} ${b.batch.events.map((e) => e.name).join(' ')}`.slice(0, 300));
     continue;

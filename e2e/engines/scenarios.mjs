@@ -20,9 +20,7 @@ export const PREFETCH_CSP = { chromium: 'link', firefox: 'link', webkit: 'fetch'
  * Remove an entry when its bug is fixed; the suite then holds the fix.
  */
 export const KNOWN = {
-  chromium: {
-    'vital INP': 'bug: a 160 ms click 0.5 s before leaving yields no INP (the engine has the entry, interactionId set); 2 s before leaving it arrives',
-  },
+  chromium: {},
   firefox: {
     'service worker: offline navigation': 'open: the worker controls the page, yet a navigation while the server resets connections fails with NS_ERROR_NET_RESET (Chromium gets the stored copy); not yet known whether pagepace\'s fallback or Firefox',
   },
