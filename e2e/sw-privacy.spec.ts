@@ -17,6 +17,7 @@ test.afterAll(async () => site.close());
 test.beforeEach(() => {
   site.mode = 'ok';
   site.clearOnLogout = false;
+  site.clearOn = false;
 });
 
 const swStats = (page: Page) => page.evaluate(() => (window as any).sw.stats());
@@ -96,20 +97,24 @@ test.describe('Vary: one user\'s page never reaches another', () => {
   });
 });
 
-test.describe('Clear-Site-Data', () => {
-  test('a logout answering Clear-Site-Data: "cache" empties both tiers, precache included, then re-warms the precache', async ({ page, context }) => {
-    site.clearOnLogout = true;
+test.describe('a logout empties the worker', () => {
+  /** Alice's `/` (which names its user and forgets `Vary: Cookie`) is stored; she logs out. */
+  async function aliceStoredThenLogout(page: Page) {
     await controlled(page);
     await logIn(page, 'alice');
-    // `/` names its user and forgets `Vary: Cookie`: the worker stores Alice's copy of it.
     await page.goto(`${site.url}/`);
     await expect(page.locator('#who')).toHaveText('alice');
     await page.evaluate(() => (window as any).sw.ready);
     await expect.poll(() => l2Keys(page)).toContain(`${site.url}/`);
     await expect.poll(async () => (await swStats(page)).l1.entries).toBeGreaterThan(0);
-    const before = await l2Keys(page);
-    expect(before.length).toBeGreaterThan(1);
+    expect((await l2Keys(page)).length).toBeGreaterThan(1);
     await logOut(page);
+  }
+
+  test('a logout URL named in clearOn empties both tiers, precache included, then re-warms the precache', async ({ page, context }) => {
+    site.clearOn = true;
+    site.clearOnLogout = true; // sent, and hidden from the worker by Chromium: clearOn is what works there
+    await aliceStoredThenLogout(page);
     // Alice's entries went; the precache (the site's public stylesheet) was fetched again.
     await expect.poll(() => l2Keys(page)).toEqual([`${site.url}/style.css`]);
     await logIn(page, 'bob');
@@ -121,9 +126,20 @@ test.describe('Clear-Site-Data', () => {
     await context.setOffline(false);
     await page.goto(`${site.url}/`);
     await page.evaluate(() => (window as any).sw.ready);
-    const s = await swStats(page);
-    expect(s.siteCleared).toBe(1);
-    // Everything stored before the logout went; what is there now was stored after it, as Bob.
+    expect((await swStats(page)).siteCleared).toBeGreaterThanOrEqual(1);
     await expect(page.locator('#who')).toHaveText('bob');
+  });
+
+  test('Chromium keeps Clear-Site-Data from the worker: without clearOn, sw.clear(\'all\') from the page empties it', async ({ page, browserName }) => {
+    site.clearOnLogout = true;
+    await aliceStoredThenLogout(page);
+    // What a page or worker script can read of the logout's answer (the browser acts on it itself).
+    const seen = await page.evaluate(async () => (await fetch('/logout')).headers.get('clear-site-data'));
+    if (browserName === 'chromium') expect(seen, 'Chromium hides the header; if it shows it now, the worker honours it (keep())').toBeNull();
+    await page.goto(`${site.url}/`);
+    await page.evaluate(() => (window as any).sw.ready);
+    await page.evaluate(() => (window as any).sw.clear('all'));
+    const keys = await l2Keys(page);
+    expect(keys.filter((k) => k !== `${site.url}/style.css`)).toEqual([]);
   });
 });

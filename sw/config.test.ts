@@ -11,13 +11,13 @@ describe('worker config', () => {
 
   it('reads every key, making URLs absolute', () => {
     const { config, problems } = parse({
-      ttlMs: 1000, timeoutMs: 200, l1Bytes: 1024, l2Bytes: 4096, defaults: false, offlineUrl: '/offline.html',
+      ttlMs: 1000, timeoutMs: 200, l1Bytes: 1024, l2Bytes: 4096, defaults: false, offlineUrl: '/offline.html', clearOn: ['/logout$'],
       precache: ['/a.js', { url: 'b.css#x', revision: '2' }],
       routes: [{ pattern: 'x', flags: 'i', destination: 'image', strategy: 'cache-first', ttlMs: 5, timeoutMs: 6, fallbackOn: ['timeout', '5xx'], cacheAlways: true, authorized: true }],
     });
     expect(problems).toEqual([]);
     expect(config).toEqual({
-      ttlMs: 1000, timeoutMs: 200, l1Bytes: 1024, l2Bytes: 4096, defaults: false, offlineUrl: 'https://app.test/offline.html',
+      ttlMs: 1000, timeoutMs: 200, l1Bytes: 1024, l2Bytes: 4096, defaults: false, offlineUrl: 'https://app.test/offline.html', clearOn: ['/logout$'],
       precache: [{ url: 'https://app.test/a.js', revision: '' }, { url: 'https://app.test/b.css', revision: '2' }],
       routes: [{ pattern: 'x', flags: 'i', destination: ['image'], strategy: 'cache-first', ttlMs: 5, timeoutMs: 6, fallbackOn: ['timeout', '5xx'], cacheAlways: true, authorized: true }],
     });
@@ -64,6 +64,13 @@ describe('worker config', () => {
       'routes[1].timeoutMs needs fallbackOn ["timeout"]',
       'routes[2].fallbackOn must list "timeout", "5xx"',
     ]);
+  });
+
+  it('clearOn keeps the RegExp sources that compile and reports the others', () => {
+    const { config, problems } = parse({ clearOn: ['/logout$', '(', 7] });
+    expect(config.clearOn).toEqual(['/logout$']);
+    expect(problems).toEqual(['clearOn[1] must be a RegExp source', 'clearOn[2] must be a RegExp source']);
+    expect(parse({ clearOn: '/logout' }).problems).toEqual(['clearOn must be an array']);
   });
 
   it('malformed JSON or a non-object falls back to the defaults', () => {

@@ -68,6 +68,13 @@ export interface SwConfig {
   precache: PrecacheEntry[];
   /** Shown to navigations that fail with nothing cached; precached automatically. */
   offlineUrl: string | undefined;
+  /**
+   * RegExp sources tested against request URLs: a request to one (a logout) empties both tiers and
+   * the precache before it goes on. Why besides `Clear-Site-Data`: Chromium keeps that header from
+   * workers and pages (measured in Chromium 156: `fetch()` sees null), so a worker there can only
+   * honour a logout it is told about.
+   */
+  clearOn: string[];
 }
 
 const STRATEGIES: readonly string[] = ['cache-first', 'network-first', 'stale-while-revalidate', 'network-only'];
@@ -82,6 +89,7 @@ export const DEFAULTS: Readonly<SwConfig> = Object.freeze({
   l2Bytes: 100 * 1024 * 1024,
   precache: [],
   offlineUrl: undefined,
+  clearOn: [],
 });
 
 /** The parsed config and what was ignored in it, so that a page can be told (see `stats().problems`). */
@@ -99,7 +107,7 @@ const num = (x: unknown, min: number, max: number): x is number => typeof x === 
  */
 export function parseConfig(json: string | null | undefined, base: string): ParsedConfig {
   const problems: string[] = [];
-  const config: SwConfig = { ...DEFAULTS, routes: [], precache: [] };
+  const config: SwConfig = { ...DEFAULTS, routes: [], precache: [], clearOn: [] };
   if (!json) return { config, problems };
   let raw: unknown;
   try {
@@ -144,10 +152,25 @@ export function parseConfig(json: string | null | undefined, base: string): Pars
       else problems.push(`precache[${i}] must be a URL or { url, revision }`);
     });
   }
-  const known = new Set(['routes', 'defaults', 'ttlMs', 'timeoutMs', 'l1Bytes', 'l2Bytes', 'precache', 'offlineUrl']);
+  if (raw.clearOn !== undefined) {
+    if (!Array.isArray(raw.clearOn)) problems.push('clearOn must be an array');
+    else raw.clearOn.forEach((p, i) => {
+      if (typeof p === 'string' && isRegExp(p)) config.clearOn.push(p);
+      else problems.push(`clearOn[${i}] must be a RegExp source`);
+    });
+  }
+  const known = new Set(['routes', 'defaults', 'ttlMs', 'timeoutMs', 'l1Bytes', 'l2Bytes', 'precache', 'offlineUrl', 'clearOn']);
   for (const k of Object.keys(raw)) if (!known.has(k)) problems.push(`unknown key ${k}`);
   return { config, problems };
 }
+
+const isRegExp = (p: string) => {
+  try {
+    return !!new RegExp(p);
+  } catch {
+    return false;
+  }
+};
 
 function parseRoute(r: unknown, path: string, problems: string[]): RouteConfig | undefined {
   if (!isObj(r)) return void problems.push(`${path} must be an object`);

@@ -24,6 +24,13 @@ const precached = precacheMap(config);
 const counters = createCounters();
 const l1 = createLru<Entry>(config.l1Bytes);
 const cache = createTieredCache(l1, createIdbTier(config.l2Bytes), counters);
+const clearOn = config.clearOn.map((p) => new RegExp(p));
+
+/** A logout: both tiers, precache included, then the precache again, fetched with the new credentials. */
+const clearSite = (waitUntil: (p: Promise<unknown>) => void) => {
+  counters.cleared();
+  waitUntil(cache.clear('all').then(() => warm(precached, cache)));
+};
 
 const OFFLINE_HTML = '<!doctype html><meta charset="utf-8"><meta name="viewport" content="width=device-width"><title>Offline</title><p>You are offline, and this page has not been saved for offline use.</p>';
 
@@ -52,6 +59,9 @@ self.addEventListener('activate', (event) => {
 
 self.addEventListener('fetch', (event) => {
   const req = event.request;
+  const waitUntil = (p: Promise<unknown>) => event.waitUntil(p.catch(() => undefined));
+  // Emptied before the logout request goes on, whatever its method, so nothing stored can answer after it.
+  if (clearOn.some((r) => r.test(req.url))) clearSite(waitUntil);
   let d;
   try {
     // Chromium bug: DevTools issues only-if-cached requests that fail outside same-origin mode.
@@ -63,15 +73,10 @@ self.addEventListener('fetch', (event) => {
   }
   // Unhandled requests go to the browser's own network stack: no cost, nothing to break.
   if (!d || d.strategy === 'network-only') return;
-  const waitUntil = (p: Promise<unknown>) => event.waitUntil(p.catch(() => undefined));
   const ctx: StrategyContext = {
     cache, counters, origin, offline, waitUntil,
-    // Clear-Site-Data: "cache" (a logout): both tiers, precache included, then the precache again,
-    // fetched now with the new user's credentials.
-    clearSite() {
-      counters.cleared();
-      waitUntil(cache.clear('all').then(() => warm(precached, cache)));
-    },
+    // Clear-Site-Data: "cache", where the engine lets the worker see it (Chromium does not).
+    clearSite: () => clearSite(waitUntil),
     preload: d.navigate ? (event.preloadResponse as Promise<Response | undefined>) : undefined,
     now: Date.now,
   };

@@ -13,8 +13,19 @@ export interface SwRoute {
   strategy: SwStrategy;
   /** Cache-first: revalidate entries older than this. Stale-while-revalidate: refresh in the background past it (default 0). */
   ttlMs?: number;
-  /** Network-first: answer from the cache when the network takes longer than this (default 3000). */
+  /** Network-first with `fallbackOn: ['timeout']`: how long to wait for the network (default 3000). */
   timeoutMs?: number;
+  /**
+   * Network-first: when, besides a network failure, to answer with the stored copy: `'timeout'`
+   * (slower than `timeoutMs`), `'5xx'` (a server error). Default none: on a site with logins the
+   * stored copy may be stale or someone else's page.
+   */
+  fallbackOn?: Array<'timeout' | '5xx'>;
+  /**
+   * Handle requests that carry `Authorization` (default: left to the browser, never stored). Only for
+   * responses that are the same whoever asks.
+   */
+  authorized?: boolean;
   /** Store what the default policy refuses (no-store, private, non-200). Opaque bodies are never stored. */
   cacheAlways?: boolean;
   /** Let a destination-only route match other origins too. */
@@ -38,6 +49,11 @@ export interface SwWorkerConfig {
   precache?: Array<string | { url: string; revision: string }>;
   /** Page shown to failed navigations with nothing cached (precached automatically). */
   offlineUrl?: string;
+  /**
+   * URLs (RegExp or its source, tested against the full URL) whose request empties both tiers and
+   * the precache first: your logout. Needed in Chromium, which keeps `Clear-Site-Data` from workers.
+   */
+  clearOn?: Array<RegExp | string>;
 }
 
 export type { SwStats, SwTierStats } from '../shared/swContract';
