@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createField } from './field.js';
+import { createField, MAX_COUNTER_KEYS } from './field.js';
+import { OTHER } from './why.js';
 
 type Metric = { count: number; p75: number; grade: string; rating: string; ratings: Record<string, number>; series: number[][] };
 type Snapshot = { sessions: number; metrics: Record<string, Metric>; routes: Array<{ route: string; n: number; metrics: Record<string, { count: number; p75: number }> }>; parts: Record<string, number>; perClient: Record<string, number | null> };
@@ -60,5 +61,90 @@ describe('demo field view', () => {
     expect(perClient['sw.l1P50']).toBe(0.4);
     // Counters are not metrics.
     expect(Object.keys((f.snapshot() as unknown as Snapshot).metrics)).toEqual([]);
+  });
+
+  it('bounds what a session can make it keep: pages per session, URL length, counter names', () => {
+    const f = createField();
+    const long = 'a'.repeat(8000);
+    const stats = (i: number) => ({ kind: 'pagepace', name: 'stats', value: 0, ts: 1, attrs: Object.fromEntries(Array.from({ length: 64 }, (_, k) => [`k${i}.${k}`, 1])) });
+    for (let i = 0; i < 100; i++) f.add(batch(`c${i}`, [stats(i)]), meta);
+    for (let i = 0; i < 3000; i++) f.add(batch('s', [{ kind: 'custom', name: 'x', value: 1, ts: 1 }], `http://h/${i}/${long}`), meta);
+    const s = f.snapshot() as unknown as Snapshot & { recent: Array<{ pages: string[]; pageCount: number; recent: Array<{ page: string }> }> };
+    const session = s.recent.find((x) => x.pageCount === 3000)!;
+    expect(session.pages.length).toBe(20);
+    expect(Math.max(...session.pages.map((p) => p.length), ...session.recent.map((e) => e.page.length))).toBeLessThanOrEqual(300);
+    expect(JSON.stringify(s).length).toBeLessThan(2_000_000);
+    expect(Object.keys(s.parts).length).toBeLessThanOrEqual(MAX_COUNTER_KEYS + 1);
+  });
+
+  it('keeps names that are Object.prototype members as metrics and counters of their own', () => {
+    const f = createField();
+    const names = ['constructor', '__proto__', 'toString', 'valueOf'];
+    for (const name of names) {
+      f.add(batch('p', [
+        { kind: 'custom', name, value: 7, ts: 1 },
+        { kind: 'vital', name, value: 7, ts: 1, id: `v-${name}`, attrs: { route: name, [name]: 'x' } },
+        { kind: 'pagepace', name: 'stats', value: 1, ts: 1, attrs: { [name]: 2 } },
+        { kind: 'lazy', name: 'lazy', value: 1, ts: 1, attrs: { [name]: 1 } },
+      ], 'http://['), meta);
+    }
+    const s = f.snapshot() as unknown as Snapshot;
+    for (const name of names) {
+      expect(Object.hasOwn(s.metrics, name), name).toBe(true);
+      expect(s.metrics[name]!.count).toBe(2);
+      expect(Object.hasOwn(s.parts, name) && s.parts[name]).toBe(2);
+    }
+  });
+});
+
+describe('demo field view: what to fix', () => {
+  type Why = Snapshot & {
+    breakdown: Record<string, Array<{ part: string; count: number; p75: number }>>;
+    blame: Record<string, Array<{ label: string; rows: Array<{ key: string; n: number; slow: number; share: number; sessions: string[] }> }>>;
+    split: Record<string, Array<{ key: string; n: number; p75: Record<string, number>; sessions: string[] }>>;
+  };
+  const lcpWith = (value: number, id: string, target: string, parts: number[], extra: object = {}) => ({
+    kind: 'vital', name: 'LCP', value, unit: 'ms', ts: 1, id,
+    attrs: { 'attribution.timeToFirstByte': parts[0]!, 'attribution.resourceLoadDelay': parts[1]!, 'attribution.resourceLoadDuration': parts[2]!, 'attribution.elementRenderDelay': parts[3]!, 'attribution.target': target, ...extra },
+  });
+
+  it('gives the p75 of each part, ranks culprits by their share of the time over the good threshold, splits by class, names the sessions', () => {
+    const f = createField();
+    // 3 fast views of img.a; one slow view of img.b (+3500 ms over 2500) and one of img.c (+500 ms).
+    for (let i = 0; i < 3; i++) f.add(batch(`a${i}`, [lcpWith(1000, 'l', 'img.a', [100, 200, 300, 400], { viewport: 'desktop' })]), meta);
+    f.add(batch('b', [lcpWith(6000, 'l', 'img.b', [1000, 1000, 2000, 2000])], 'http://h/b'), meta);
+    f.add(batch('b', [{ kind: 'context', name: 'context', value: 0, ts: 1, attrs: { viewport: 'mobile', effectiveType: '3g' } }], 'http://h/b'), meta);
+    f.add(batch('c', [lcpWith(3000, 'l', 'img.c', [500, 500, 1000, 1000], { viewport: 'mobile', effectiveType: '4g' })]), meta);
+    const s = f.snapshot() as unknown as Why;
+    expect(s.breakdown.LCP!.map((p) => [p.part, p.count, p.p75])).toEqual([
+      ['timeToFirstByte', 5, 500], ['resourceLoadDelay', 5, 500], ['resourceLoadDuration', 5, 1000], ['elementRenderDelay', 5, 1000],
+    ]);
+    const elements = s.blame.LCP!.find((b) => b.label === 'element')!.rows;
+    expect(elements.map((r) => [r.key, r.n, r.slow, r.share])).toEqual([['img.b', 1, 1, 3500 / 4000], ['img.c', 1, 1, 500 / 4000], ['img.a', 3, 0, 0]]);
+    expect(elements[0]!.sessions).toEqual(['b']);
+    expect(elements[2]!.sessions).toEqual(['a0', 'a1', 'a2']);
+    // b's context came after its LCP: it is only known for later vitals of the page view.
+    expect(s.split.device!.map((r) => [r.key, r.n])).toEqual([['desktop', 3], ['unknown', 1], ['mobile', 1]]);
+    expect(s.split.connection!.find((r) => r.key === '4g')!.p75.LCP).toBe(3000);
+    expect((s.routes as unknown as Array<{ route: string; sessions: string[] }>).find((r) => r.route === '/p')!.sessions).toEqual(['a0', 'a1', 'a2', 'c']);
+  });
+
+  it('replaces an INP reported again: its parts, culprit and split leave with it', () => {
+    const f = createField();
+    const inp = (value: number, parts: number[], target: string) => ({ kind: 'vital', name: 'INP', value, unit: 'ms', ts: 1, id: 'i', attrs: { 'attribution.inputDelay': parts[0]!, 'attribution.processingDuration': parts[1]!, 'attribution.presentationDelay': parts[2]!, 'attribution.interactionTarget': target, 'attribution.longestScript.sourceURL': 'https://h/app.js', effectiveType: '4g' } });
+    f.add(batch('s', [inp(100, [10, 50, 40], 'button#a')]), meta);
+    f.add(batch('s', [inp(700, [100, 500, 100], 'button#b')]), meta);
+    const s = f.snapshot() as unknown as Why;
+    expect(s.breakdown.INP!.map((p) => [p.count, p.p75])).toEqual([[1, 100], [1, 500], [1, 100]]);
+    expect(s.blame.INP!.find((b) => b.label === 'target')!.rows.map((r) => [r.key, r.share])).toEqual([['button#b', 1]]);
+    expect(s.blame.INP!.find((b) => b.label === 'script')!.rows.map((r) => [r.key, r.n])).toEqual([['https://h/app.js', 1]]);
+    expect(s.split.connection!.map((r) => [r.key, r.n, r.p75.INP])).toEqual([['4g', 1, 700]]);
+  });
+
+  it('keeps at most 1000 culprits per kind; the rest are counted in one more row', () => {
+    const f = createField();
+    for (let i = 0; i < 1100; i++) f.add(batch('s', [lcpWith(3000, `l${i}`, `img.n${i}`, [1, 1, 1, 2997])]), meta);
+    const rows = (f.snapshot() as unknown as Why).blame.LCP!.find((b) => b.label === 'element')!.rows;
+    expect(rows[0]).toMatchObject({ key: OTHER, n: 100 });
   });
 });

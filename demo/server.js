@@ -3,10 +3,81 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createCollector } from '../dist/collector.js';
 import { createField } from './field.js';
+import { generated } from './generated.js';
 import { mount } from './static.js';
 import { createStore } from './store.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+/** Bytes of an OTLP request body kept at /v1/metrics (the collector's own limit is 64 KiB). */
+export const MAX_OTLP_BYTES = 1 << 20;
+/** Bytes of a POST /api/fault body. */
+const MAX_FAULT_BYTES = 1024;
+
+/** An error answered with its status (4xx), never a 500. */
+class HttpError extends Error {
+  constructor(status, message) {
+    super(message);
+    this.status = status;
+  }
+}
+
+/**
+ * The request body as text, refused with 413 past `max` bytes (before reading it when
+ * Content-Length says so). What arrives past the limit is read and thrown away, so the 413 reaches
+ * the client; the connection then closes.
+ */
+function readBody(req, max) {
+  return new Promise((resolve, reject) => {
+    if (Number(req.headers['content-length']) > max) return req.resume(), reject(new HttpError(413, `body over ${max} bytes`));
+    const chunks = [];
+    let size = 0;
+    const onData = (chunk) => {
+      size += chunk.length;
+      if (size <= max) return void chunks.push(chunk);
+      req.off('data', onData).resume();
+      chunks.length = 0;
+      reject(new HttpError(413, `body over ${max} bytes`));
+    };
+    req.on('data', onData);
+    req.once('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.once('error', reject);
+  });
+}
+
+/** JSON, or a 400 naming what was wrong. */
+function parseJson(text, what) {
+  try {
+    return JSON.parse(text);
+  } catch (err) {
+    throw new HttpError(400, `${what}: ${err.message}`);
+  }
+}
+
+/**
+ * Requests that change the demo's state (fault injection, clearing the store) are taken from its
+ * own pages and from scripts without a browser only: a page of another origin could otherwise
+ * turn the collector off with a simple form post. Browsers send `Origin` on every cross-origin
+ * POST/DELETE and `Sec-Fetch-Site` on every request; a JSON content type needs a CORS preflight,
+ * which this server never grants.
+ */
+function sameOrigin(req) {
+  const site = req.headers['sec-fetch-site'];
+  if (site !== undefined && site !== 'same-origin' && site !== 'none') return false;
+  const origin = req.headers.origin;
+  return origin === undefined || origin === `http://${req.headers.host}`;
+}
+
+/** Checks a fault: `{ status: 100–599, times: 0–10000, retryAfter?: string }`. */
+function faultOf(body) {
+  const f = body && typeof body === 'object' ? body : {};
+  const status = Object.hasOwn(f, 'status') ? f.status : 0;
+  const times = Object.hasOwn(f, 'times') ? f.times : 0;
+  const retryAfter = Object.hasOwn(f, 'retryAfter') ? f.retryAfter : undefined;
+  if (!Number.isInteger(times) || times < 0 || times > 10_000) throw new HttpError(400, `times: ${JSON.stringify(times)} is not an integer 0–10000`);
+  if (times > 0 && !(Number.isInteger(status) && status >= 100 && status <= 599)) throw new HttpError(400, `status: ${JSON.stringify(status)} is not an HTTP status 100–599`);
+  if (retryAfter !== undefined && !(typeof retryAfter === 'string' && /^[\w :,.-]{1,64}$/.test(retryAfter))) throw new HttpError(400, 'retryAfter: must be a short header value');
+  return { status, times, ...(retryAfter === undefined ? {} : { retryAfter }) };
+}
 
 /**
  * The demo server: the built client under /dist/, example pages and the dashboard under /,
@@ -51,6 +122,8 @@ export async function startDemoServer(opts = {}) {
     pages,
     // The single-page app's client-side routes all load its one page.
     (req, res, url) => (url.pathname.startsWith('/spa/') ? pages(req, res, new URL('/spa.html', url)) : false),
+    // Images and articles for the example pages.
+    generated,
   ];
   if (opts.fixtures) {
     mounts.unshift(
@@ -62,7 +135,12 @@ export async function startDemoServer(opts = {}) {
 
   const server = createServer(async (req, res) => {
     try {
-      const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+      let url;
+      try {
+        url = new URL(req.url ?? '/', 'http://127.0.0.1');
+      } catch {
+        throw new HttpError(400, 'malformed request target');
+      }
       if (url.pathname === '/collect') return collect(req, res);
       if (url.pathname === '/api/live') return store.subscribe(req, res, field.snapshot);
       if (url.pathname === '/api/summary') {
@@ -70,7 +148,10 @@ export async function startDemoServer(opts = {}) {
         return res.end(JSON.stringify(field.snapshot()));
       }
       if (url.pathname === '/api/batches') {
-        if (req.method === 'DELETE') return store.reset(), res.writeHead(204).end();
+        if (req.method === 'DELETE') {
+          if (!sameOrigin(req)) throw new HttpError(403, 'cross-origin requests may not clear the store');
+          return store.reset(), res.writeHead(204).end();
+        }
         const session = url.searchParams.get('session');
         const list = session ? store.list().filter((e) => e.batch.sessionId === session) : store.list();
         res.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' });
@@ -78,9 +159,7 @@ export async function startDemoServer(opts = {}) {
       }
       // An OTLP/HTTP JSON receiver, so the otlp format can be seen working without an OpenTelemetry Collector.
       if (url.pathname === '/v1/metrics' && req.method === 'POST') {
-        let body = '';
-        for await (const chunk of req) body += chunk;
-        otlp.push(JSON.parse(body));
+        otlp.push(parseJson(await readBody(req, MAX_OTLP_BYTES), 'OTLP body'));
         if (otlp.length > 1000) otlp.shift();
         res.writeHead(200, { 'Content-Type': 'application/json' });
         return res.end('{}');
@@ -90,9 +169,9 @@ export async function startDemoServer(opts = {}) {
         return res.end(JSON.stringify(otlp));
       }
       if (url.pathname === '/api/fault' && req.method === 'POST') {
-        let body = '';
-        for await (const chunk of req) body += chunk;
-        setFault(JSON.parse(body || '{}'));
+        if (!sameOrigin(req)) throw new HttpError(403, 'fault injection is for the demo\'s own pages and local scripts');
+        if (!String(req.headers['content-type']).startsWith('application/json')) throw new HttpError(415, 'fault: Content-Type must be application/json');
+        setFault(faultOf(parseJson((await readBody(req, MAX_FAULT_BYTES)) || '{}', 'fault')));
         return res.writeHead(204).end();
       }
       if (url.pathname === '/api/stats') {
@@ -104,6 +183,12 @@ export async function startDemoServer(opts = {}) {
       }
       res.writeHead(404, { 'Content-Type': 'text/plain' }).end('not found');
     } catch (err) {
+      if (err instanceof HttpError) {
+        if (!res.headersSent) res.writeHead(err.status, { 'Content-Type': 'text/plain', Connection: 'close' });
+        // A refused body may still be arriving: the connection closes once the answer is out.
+        res.end(err.message, () => req.complete || req.destroy());
+        return;
+      }
       if (!opts.quiet) console.error('[demo]', err);
       if (!res.headersSent) res.writeHead(500, { 'Content-Type': 'text/plain' });
       res.end('internal error');

@@ -26,7 +26,14 @@ export function mount(prefix, root, opts = {}) {
   /** @param {import('node:http').IncomingMessage} req @param {import('node:http').ServerResponse} res @param {URL} url */
   return async (req, res, url) => {
     if (!url.pathname.startsWith(prefix)) return false;
-    let rel = decodeURIComponent(url.pathname.slice(prefix.length));
+    let rel;
+    try {
+      rel = decodeURIComponent(url.pathname.slice(prefix.length));
+    } catch {
+      // A malformed escape (`/%E0%A4%A`) is the client's error, not the server's.
+      res.writeHead(400, { 'Content-Type': 'text/plain' }).end('malformed path');
+      return true;
+    }
     if (rel === '' || rel.endsWith('/')) rel += 'index.html';
     const file = normalize(join(root, rel));
     // Never serve outside the mount, whatever the path says.

@@ -12,6 +12,18 @@ const ROUTES = [
   ['/cart', 0.08, 1.2], ['/checkout', 0.05, 1.6], ['/blog', 0.05, 0.7],
 ];
 
+/** Per route: the LCP element (selector, image) and the slow interaction (target, script). */
+const ELEMENTS = {
+  '/': ['main>section.hero>img', '/img/hero-home.jpg'], '/products': ['main>ul.grid>li>img', '/img/grid-1.jpg'],
+  '/products/:id': ['main>div.gallery>img#main', '/img/product-large.jpg'], '/search': ['main>h1', ''],
+  '/cart': ['main>table.cart', ''], '/checkout': ['main>form>div.summary', ''], '/blog': ['article>img.cover', '/img/blog-cover.jpg'],
+};
+const TARGETS = {
+  '/': ['header>nav>button.menu', '/js/menu.js'], '/products': ['main>aside>input.filter', '/js/filters.js'],
+  '/products/:id': ['main>button#add-to-cart', '/js/cart.js'], '/search': ['header>form>input#q', '/js/autocomplete.js'],
+  '/cart': ['main>table.cart>tr>input.qty', '/js/cart.js'], '/checkout': ['main>form>button#pay', '/vendor/payments.js'], '/blog': ['article>button.share', '/js/share.js'],
+};
+
 /** mulberry32: a small seeded PRNG, so the mix is the same on every run. */
 function prng(seed) {
   return () => {
@@ -40,7 +52,12 @@ export function realisticTraffic(opts = {}) {
   const batches = [];
   for (let s = 0; s < sessions; s++) {
     const sessionId = [8, 4, 4].map((n) => Math.floor(rnd() * 16 ** n).toString(16).padStart(n, '0')).join('-');
-    const device = rnd() < 0.55 ? 1.8 : 1; // phones are slower
+    const phone = rnd() < 0.55;
+    const device = phone ? 1.8 : 1; // phones are slower
+    // The page view's context, as the client reports it once: viewport class and connection.
+    const effectiveType = rnd() < (phone ? 0.25 : 0.05) ? '3g' : '4g';
+    const net = effectiveType === '3g' ? 1.6 : 1;
+    const context = { viewport: phone ? 'mobile' : rnd() < 0.2 ? 'tablet' : 'desktop', effectiveType };
     let ts = now - spanMs + (spanMs * s) / sessions;
     const views = 1 + Math.floor(logNormal(2, 0.6));
     let sent = 0;
@@ -49,15 +66,21 @@ export function realisticTraffic(opts = {}) {
       const [route, , slow] = pick();
       const page = `${origin}${route.replace(':id', String(1 + Math.floor(rnd() * 40)))}`;
       pages.push(page);
-      const k = slow * device;
+      const k = slow * device * net;
       const ttfb = logNormal(180 * k, 0.6);
       const fcp = ttfb + logNormal(650 * k, 0.45);
       const lcp = fcp + logNormal(500 * k, 0.7);
+      // LCP = time to first byte + resource load delay + load duration + element render delay.
+      const [selector, image] = ELEMENTS[route];
+      const load = image ? logNormal(300 * k * net, 0.8) : 0;
+      const delay = image ? Math.max(0, (lcp - ttfb - load) * rnd() * 0.5) : 0;
+      const render = Math.max(0, lcp - ttfb - load - delay);
+      const lcpParts = { 'attribution.timeToFirstByte': Math.round(ttfb), 'attribution.resourceLoadDelay': Math.round(delay), 'attribution.resourceLoadDuration': Math.round(load), 'attribution.elementRenderDelay': Math.round(render), 'attribution.target': selector, ...(image ? { 'attribution.url': `${origin}${image}` } : {}) };
       const id = (n) => `v5-${Math.round(ts)}-${s}${v}${n}`;
       // Named by the route's pattern, as `pace.route('/products/:id')` would.
-      const vital = (name, value, n, at = ts) => ({ kind: 'vital', name, value: name === 'CLS' ? Math.round(value * 1000) / 1000 : Math.round(value), ...(name === 'CLS' ? {} : { unit: 'ms' }), ts: Math.round(Math.min(at, now)), id: id(n), attrs: { route } });
+      const vital = (name, value, n, at = ts, attrs = {}) => ({ kind: 'vital', name, value: name === 'CLS' ? Math.round(value * 1000) / 1000 : Math.round(value), ...(name === 'CLS' ? {} : { unit: 'ms' }), ts: Math.round(Math.min(at, now)), id: id(n), attrs: { route, ...attrs } });
       const first = [
-        vital('TTFB', ttfb, 't'), vital('FCP', fcp, 'f'), vital('LCP', lcp, 'l'),
+        vital('TTFB', ttfb, 't', ts, context), vital('FCP', fcp, 'f'), vital('LCP', lcpParts['attribution.timeToFirstByte'] + lcpParts['attribution.resourceLoadDelay'] + lcpParts['attribution.resourceLoadDuration'] + lcpParts['attribution.elementRenderDelay'], 'l', ts, lcpParts),
         { kind: 'overhead', name: 'overhead.cpu', value: Math.round(logNormal(3 * device, 0.5) * 10) / 10, unit: 'ms', ts: Math.round(ts) },
         ...(rnd() < 0.3 ? [{ kind: 'loaf', name: 'long-animation-frame', value: Math.round(50 + logNormal(40 * k, 0.6)), unit: 'ms', ts: Math.round(Math.min(ts + 800, now)) }] : []),
       ];
@@ -65,8 +88,17 @@ export function realisticTraffic(opts = {}) {
       // CLS and INP: reported at the first hide, again with a bigger value at the last for some views.
       const cls = rnd() < 0.6 ? logNormal(0.03 * slow, 1.1) : 0;
       const inp = rnd() < 0.75 ? logNormal(110 * k, 0.6) : undefined;
-      const last = [vital('CLS', cls, 'c'), ...(inp ? [vital('INP', inp, 'i')] : [])];
-      const again = rnd() < 0.25 ? [vital('CLS', cls * 1.6 + 0.02, 'c', ts + 500), ...(inp ? [vital('INP', inp * 1.4, 'i', ts + 500)] : [])] : [];
+      // INP = input delay + processing + presentation delay; the slow part is the route's handler.
+      const [target, script] = TARGETS[route];
+      const inpOf = (value) => {
+        const input = Math.round(value * (0.1 + rnd() * 0.2));
+        const processing = Math.round(value * (0.4 + rnd() * 0.3));
+        const attrs = { 'attribution.inputDelay': input, 'attribution.processingDuration': processing, 'attribution.presentationDelay': Math.max(0, Math.round(value) - input - processing), 'attribution.interactionTarget': target, 'attribution.interactionType': 'pointer', ...(value > 150 ? { 'attribution.longestScript.sourceURL': `${origin}${script}`, 'attribution.longestScript.invokerType': 'event-listener' } : {}) };
+        return [Math.round(value), attrs];
+      };
+      const [inpValue, inpAttrs] = inp ? inpOf(inp) : [];
+      const last = [vital('CLS', cls, 'c'), ...(inp ? [vital('INP', inpValue, 'i', ts, inpAttrs)] : [])];
+      const again = rnd() < 0.25 ? [vital('CLS', cls * 1.6 + 0.02, 'c', ts + 500), ...(inp ? [vital('INP', inp * 1.4, 'i', ts + 500, inpOf(inp * 1.4)[1])] : [])] : [];
       for (const events of [first, last, again]) {
         if (!events.length) continue;
         sent += events.length;

@@ -112,6 +112,78 @@ test('after traffic from several pages, the scorecard, charts and panels show th
   }
 });
 
+test('a batch whose every shown field is hostile (page `http://[`, prototype names, markup) leaves the dashboard live and escaped', async ({ page, request }) => {
+  const own = (await startDemoServer({ quiet: true })) as unknown as Demo;
+  try {
+    await page.goto(`${own.url}/`);
+    await expect(page.locator('#status')).toContainText('live');
+    const xss = '<img src=x onerror="window.__pwned=1">';
+    const hostile = { v: 1, batchId: 'hostile-1', sessionId: `s${xss}`, page: 'http://[', sentAt: Date.now(), events: <Array<Record<string, unknown>>>[
+      ...['constructor', '__proto__', 'toString', xss].map((name) => ({ kind: 'custom', name, value: 5, ts: Date.now() })),
+      { kind: xss, name: 'LCP', value: 3000, unit: '<b>ms', ts: Date.now(), id: 'v5-h', attrs: {
+        route: xss, 'attribution.target': xss, 'attribution.url': 'http://[', 'attribution.timeToFirstByte': 100, 'attribution.resourceLoadDelay': 100, 'attribution.resourceLoadDuration': 100, 'attribution.elementRenderDelay': 2700, viewport: xss, effectiveType: '__proto__',
+      } },
+      { kind: 'vital', name: 'LCP', value: 3000, unit: 'ms', ts: Date.now(), id: 'v5-h2', attrs: { route: xss, 'attribution.target': xss, 'attribution.timeToFirstByte': 100, 'attribution.resourceLoadDelay': 100, 'attribution.resourceLoadDuration': 100, 'attribution.elementRenderDelay': 2700, viewport: xss, effectiveType: '__proto__' } },
+      { kind: 'pagepace', name: 'stats', value: 1, ts: Date.now(), attrs: { constructor: 1, __proto__x: 2, [xss]: 3 } },
+    ] };
+    const res = await request.post(`${own.url}/collect`, { data: JSON.stringify(hostile), headers: { 'Content-Type': 'application/json' } });
+    expect(res.status()).toBe(204);
+    // The feed and the sessions keep updating: a later, ordinary batch shows too.
+    await expect(page.locator('#feed li[data-name="toString"]')).toContainText('custom toString = 5');
+    await expect(page.locator('#feed li').first()).toContainText('http://[');
+    await expect(page.locator('#sessions')).toContainText('1 page · 7 events');
+    await page.locator('#sessions summary').first().click();
+    await expect(page.locator('#sessions .ev').first()).toHaveText('http://[');
+    await expect(page.locator('#metrics tr[data-metric="constructor"]')).toContainText('5');
+    await expect(page.locator('[data-blame="LCP-element"] tbody tr').first()).toContainText(xss);
+    await expect(page.locator('#routes tbody')).toContainText(xss);
+    await request.post(`${own.url}/collect`, { data: JSON.stringify({ ...hostile, batchId: 'after', sessionId: 'after', page: `${own.url}/ok`, events: [{ kind: 'custom', name: 'after:hostile', value: 1, ts: Date.now() }] }), headers: { 'Content-Type': 'application/json' } });
+    await expect(page.locator('#feed li[data-name="after:hostile"]')).toContainText('/ok');
+    await expect(page.locator('[data-error]')).toHaveCount(0);
+    expect(await page.evaluate(() => (window as any).__pwned)).toBeUndefined();
+  } finally {
+    await own.close();
+  }
+});
+
+test('what to fix: the p75 of each breakdown part as a stacked bar, culprits ranked by the slow tail, splits, and the sessions behind a row', async ({ page, request }) => {
+  const own = (await startDemoServer({ quiet: true })) as unknown as Demo;
+  try {
+    const lcp = (id: string, value: number, target: string, parts: number[], viewport: string) => ({ kind: 'vital', name: 'LCP', value, unit: 'ms', ts: Date.now(), id, attrs: {
+      route: '/shop', 'attribution.timeToFirstByte': parts[0], 'attribution.resourceLoadDelay': parts[1], 'attribution.resourceLoadDuration': parts[2], 'attribution.elementRenderDelay': parts[3], 'attribution.target': target, viewport, effectiveType: '4g' } });
+    const inp = (id: string, value: number, target: string, parts: number[]) => ({ kind: 'vital', name: 'INP', value, unit: 'ms', ts: Date.now(), id, attrs: {
+      route: '/shop', 'attribution.inputDelay': parts[0], 'attribution.processingDuration': parts[1], 'attribution.presentationDelay': parts[2], 'attribution.interactionTarget': target, 'attribution.longestScript.sourceURL': 'http://127.0.0.1/js/cart.js' } });
+    const send = (sessionId: string, events: object[]) => request.post(`${own.url}/collect`, { data: JSON.stringify({ v: 1, batchId: `${sessionId}-${Math.random()}`, sessionId, page: 'http://127.0.0.1/shop', sentAt: Date.now(), events }), headers: { 'Content-Type': 'application/json' } });
+    for (let i = 0; i < 3; i++) await send(`fast-${i}`, [lcp('l', 1000, 'main>img.small', [100, 200, 300, 400], 'desktop'), inp('i', 80, 'button#menu', [10, 40, 30])]);
+    await send('slow-1', [lcp('l', 6000, 'main>img#hero', [400, 600, 2000, 3000], 'mobile'), inp('i', 600, 'button#add', [50, 500, 50])]);
+    await page.goto(`${own.url}/`);
+    const bar = page.locator('[data-breakdown="LCP"]');
+    await expect(bar.locator('span')).toHaveCount(4);
+    // p75 of four values is the third smallest (nearest rank): 100,100,100,400 → 100 etc.
+    const legend = page.locator('[data-why="LCP"] .legend');
+    await expect(legend.locator('[data-part="timeToFirstByte"] b')).toHaveText('100 ms');
+    await expect(legend.locator('[data-part="resourceLoadDuration"] b')).toHaveText('300 ms');
+    await expect(legend.locator('[data-part="elementRenderDelay"] b')).toHaveText('400 ms');
+    await expect(page.locator('[data-why="INP"] .legend [data-part="processingDuration"] b')).toHaveText('40 ms');
+    const widths = await bar.locator('span').evaluateAll((els) => els.map((e) => parseFloat((e as HTMLElement).style.width)));
+    expect(widths.map(Math.round)).toEqual([10, 20, 30, 40]);
+    // The hero explains the whole slow tail; its row opens the session behind it.
+    const first = page.locator('[data-blame="LCP-element"] tbody tr').first();
+    await expect(first.locator('td').first()).toHaveText('main>img#hero');
+    await expect(first.locator('[data-col="share"]')).toHaveText('100.0%');
+    await expect(page.locator('[data-blame="INP-script"] tbody tr').first()).toContainText('cart.js');
+    await expect(page.locator('[data-split="device"] tr[data-class="mobile"] td[data-vital="LCP"]')).toHaveText('6000 ms');
+    await expect(page.locator('[data-split="device"] tr[data-class="desktop"] td[data-vital="LCP"]')).toHaveText('1000 ms');
+    await first.click();
+    await expect(page.locator('#behind')).toBeVisible();
+    await expect(page.locator('#behind li[data-session="slow-1"]')).toContainText('2 events');
+    await page.locator('#routes tr[data-route="/shop"]').click();
+    await expect(page.locator('#behind li')).toHaveCount(4);
+  } finally {
+    await own.close();
+  }
+});
+
 // ---- Exact figures from the traffic a test sends: its own arithmetic, the library's documented grading. ----
 
 const VITALS = ['LCP', 'INP', 'CLS', 'FCP', 'TTFB'] as const;

@@ -391,8 +391,14 @@ test.describe('nothing lost', () => {
       const session = await sessionOf(page);
       // web-vitals (attribution build) and the sending side are loaded in idle time; FCP is reported at once then.
       await expect.poll(() => page.evaluate(() => (window as any).metrics.includes('FCP') && !!(window as any).pace.stats().outbox), { timeout: 15_000 }).toBe(true);
+      // URLs that are relative, data:, blob: in url("…"), with userinfo or a leading space (issue 15, item 9).
+      const probe = { rel: 'img/hero.png?token=secret', up: '../x.js?token=secret', data: 'data:text/plain,token=secret', css: 'url("blob:http://127.0.0.1/u#token=secret")', user: ' http://alice:token=secret@127.0.0.1/a' };
+      await page.evaluate((attrs) => (window as any).pace.track('privacy:probe', 1, attrs), probe);
       await page.goto('/fixtures/blank.html'); // page hide: LCP and the resource summary go
-      const events = await waitForNames(demo, session, ['LCP', 'resources']);
+      const events = await waitForNames(demo, session, ['LCP', 'resources', 'privacy:probe']);
+      expect(events.find((e) => e.name === 'privacy:probe')!.attrs).toEqual(stripQuery
+        ? { rel: 'img/hero.png', up: '../x.js', data: 'data:text/plain', css: 'blob:http://127.0.0.1/u', user: 'http://127.0.0.1/a' }
+        : probe);
       const hero = `${demo.url}/fixtures/delivery/hero.svg`;
       const secret = '?delay=300&token=secret';
       const lcp = events.find((e) => e.name === 'LCP')!;
@@ -427,8 +433,9 @@ test.describe('nothing lost', () => {
 
   for (const via of ['fetchLater', 'beacon', 'fetch'] as const) {
     const refuse = via === 'fetch';
-    // One request per hide: fetchLater({ activateAfter: 0 }) where the browser has it, else a
-    // beacon, else (a refused beacon) a keepalive fetch.
+    // One request per hide: fetchLater({ activateAfter: 0 }) where the browser has it, at the
+    // visibilitychange that follows a visible page's pagehide; else a beacon, else (a refused
+    // beacon) a keepalive fetch.
     const expectHideSends = async (page: Page) => {
       const log = await takeSendLog(page);
       expect(log).toEqual(
@@ -457,7 +464,10 @@ test.describe('nothing lost', () => {
       const [before, after] = await page.evaluate(() => {
         const pace = (window as any).pace;
         const before = pace.stats();
-        dispatchEvent(new PageTransitionEvent('pagehide', { persisted: false })); // as the browser does when the page is left
+        // As the browser does when a visible page is left: pagehide, then the visibilitychange.
+        dispatchEvent(new PageTransitionEvent('pagehide', { persisted: false }));
+        Object.defineProperty(document, 'visibilityState', { value: 'hidden', configurable: true });
+        document.dispatchEvent(new Event('visibilitychange', { bubbles: true }));
         return [before, pace.stats()];
       });
       await expectHideSends(page);

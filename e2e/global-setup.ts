@@ -14,13 +14,22 @@ export default async function globalSetup() {
   await rm(tmp, { recursive: true, force: true });
   await mkdir(join(tmp, 'node_modules'), { recursive: true });
   await symlink(root, join(tmp, 'node_modules', 'pagepace'), 'dir');
-  const entry = join(tmp, 'npm-app.js');
-  await writeFile(entry, `
+  // The app the npm tests use, and one that keeps every default (the page-view tests).
+  await build('npm-app', `
 import { createPagePace, PagePaceError } from 'pagepace';
 window.pace = createPagePace({ endpoint: '/collect', batch: { maxDelayMs: 1000 } });
 window.PagePaceError = PagePaceError;
 `);
+  await build('npm-defaults', `
+import { createPagePace } from 'pagepace';
+window.pace = createPagePace({ endpoint: '/collect' });
+`);
+}
+
+async function build(name: string, source: string) {
+  const entry = join(tmp, `${name}.js`);
+  await writeFile(entry, source);
   const bundle = await rollup({ input: entry, plugins: [nodeResolve({ browser: true })] });
-  await bundle.write({ dir: join(tmp, 'npm-app'), format: 'es', entryFileNames: 'app.js', chunkFileNames: '[name]-[hash].js' });
+  await bundle.write({ dir: join(tmp, name), format: 'es', entryFileNames: 'app.js', chunkFileNames: '[name]-[hash].js' });
   await bundle.close();
 }

@@ -30,7 +30,8 @@ const ledgerList = (page: Page): Promise<Array<[string, number, string]>> => pag
 test('in-view links are prefetched by Speculation Rules; ignored, opted-out, other-origin and far links never are', async ({ page, ls }) => {
   await page.goto(`${ls.url}/loading/prefetch.html`);
   await expect.poll(() => prefetched(ls), { timeout: 5000 }).toEqual(['/site/a', '/site/b']);
-  expect(await page.evaluate(() => (window as any).pf.stats())).toMatchObject({ mechanism: 'speculationrules', prefetched: 2, page: 2, allowed: true });
+  // A rule counts once it has stayed in the page for the fetch's time without a CSP violation.
+  await expect.poll(() => page.evaluate(() => (window as any).pf.stats())).toMatchObject({ mechanism: 'speculationrules', prefetched: 2, page: 2, allowed: true });
   await expect(page.locator('script[type=speculationrules]')).toHaveCount(2);
   await idle(page);
   await page.waitForTimeout(300);
@@ -106,7 +107,7 @@ test('the session budget stops prefetching', async ({ page, ls }) => {
   await idle(page);
   await page.waitForTimeout(300);
   expect(prefetched(ls)).toHaveLength(1);
-  expect(await page.evaluate(() => (window as any).pf.stats())).toMatchObject({ prefetched: 1 });
+  await expect.poll(() => page.evaluate(() => (window as any).pf.stats())).toMatchObject({ prefetched: 1 });
 });
 
 test('after a few training navigations the model prefetches the usual next page', async ({ page, ls }) => {
@@ -260,7 +261,7 @@ test('the byte budget stops prefetching', async ({ page, ls }) => {
   await page.waitForTimeout(300);
   expect(prefetched(ls)).toEqual(['/site/a', '/site/b']);
   const size = await page.evaluate(() => (performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming).encodedBodySize);
-  expect(await page.evaluate(() => (window as any).pf.stats())).toMatchObject({ prefetched: 2, bytes: 2 * size });
+  await expect.poll(() => page.evaluate(() => (window as any).pf.stats())).toMatchObject({ prefetched: 2, bytes: 2 * size });
 });
 
 test.describe('on a touch screen', () => {
@@ -274,7 +275,62 @@ test.describe('on a touch screen', () => {
     const box = (await page.locator('#far').boundingBox())!;
     await page.touchscreen.tap(box.x + box.width / 2, box.y + box.height / 2);
     await expect.poll(() => prefetched(ls)).toEqual(['/site/far']);
-    expect(await ledgerList(page)).toEqual([[`${ls.url}/site/far`, expect.any(Number), 'intent']]);
+    await expect.poll(() => ledgerList(page)).toEqual([[`${ls.url}/site/far`, expect.any(Number), 'intent']]);
     expect(new URL(page.url()).pathname).toBe('/loading/prefetch.html');
   });
+});
+
+/** This page's browser without Speculation Rules and without <link rel=prefetch>, as WebKit is. */
+const likeWebKit = (page: Page) => page.addInitScript(() => {
+  (HTMLScriptElement as any).supports = () => false;
+  const supports = DOMTokenList.prototype.supports;
+  DOMTokenList.prototype.supports = function (t: string) {
+    return t === 'prefetch' ? false : supports.call(this, t);
+  };
+});
+
+test('under script-src \'self\' the refused Speculation Rules fall back to <link rel=prefetch>, and only what went is counted', async ({ page, ls }) => {
+  // Before: the rules were refused (a securitypolicyviolation), nothing was fetched, and stats() said 2 prefetched by speculationrules.
+  await opts(page, { predict: false, intent: false });
+  await page.goto(`${ls.url}/loading/prefetch-csp.html?csp=${encodeURIComponent("script-src 'self'")}`);
+  await expect.poll(() => prefetched(ls), { timeout: 5000 }).toEqual(['/site/a', '/site/b']);
+  expect(await page.evaluate(() => (window as any).ppViolations)).toContain('script-src-elem');
+  await expect(page.locator('script[type=speculationrules]')).toHaveCount(0);
+  await expect(page.locator('link[rel=prefetch]')).toHaveCount(2);
+  await expect.poll(() => page.evaluate(() => (window as any).pf.stats())).toMatchObject({ mechanism: 'link', prefetched: 2, page: 2 });
+  // Bytes are measured (resource timing of the link), not estimated.
+  const sent = ls.requests.filter((r) => /^\/site\/[ab]$/.test(r.path) && r.purpose === 'prefetch').reduce((n, r) => n + r.bytes, 0);
+  expect((await page.evaluate(() => (window as any).pf.stats())).bytes).toBe(sent);
+  expect(await page.evaluate(() => (window as any).ppErrors)).toEqual([]);
+});
+
+test("a CSP with 'inline-speculation-rules' keeps Speculation Rules", async ({ page, ls }) => {
+  await opts(page, { predict: false, intent: false });
+  await page.goto(`${ls.url}/loading/prefetch-csp.html?csp=${encodeURIComponent("script-src 'self' 'inline-speculation-rules'")}`);
+  await expect.poll(() => prefetched(ls), { timeout: 5000 }).toEqual(['/site/a', '/site/b']);
+  await expect(page.locator('script[type=speculationrules]')).toHaveCount(2);
+  await expect.poll(() => page.evaluate(() => (window as any).pf.stats())).toMatchObject({ mechanism: 'speculationrules', prefetched: 2 });
+  expect(await page.evaluate(() => (window as any).ppViolations)).toEqual([]);
+});
+
+test('without Speculation Rules and <link rel=prefetch> (WebKit) a low-priority same-origin fetch prefetches, the HTTP cache serves the navigation, and failures count nothing', async ({ page, ls }) => {
+  // Before: <link rel=prefetch> was added (WebKit ignores it) and stats() counted 2 prefetches that never went.
+  ls.set({ siteCache: 'private, max-age=60' });
+  await likeWebKit(page);
+  await opts(page, { predict: false, intent: false });
+  await page.route('**/site/b', (r) => r.abort());
+  await page.goto(`${ls.url}/loading/prefetch.html`);
+  await expect.poll(() => prefetched(ls), { timeout: 5000 }).toEqual(['/site/a']);
+  expect(ls.requests.find((r) => r.path === '/site/a')!.purpose).toBe('prefetch'); // the Purpose header
+  await expect(page.locator('link[rel=prefetch], script[type=speculationrules]')).toHaveCount(0);
+  const bytes = ls.requests.find((r) => r.path === '/site/a')!.bytes;
+  // /site/b failed (aborted): not counted; the other origin's link is not fetched at all.
+  await expect.poll(() => page.evaluate(() => (window as any).pf.stats())).toMatchObject({ mechanism: 'fetch', prefetched: 1, page: 1, bytes });
+  expect(ls.requests.some((r) => r.path === '/site/other')).toBe(false);
+  await page.unroute('**/site/b');
+  await page.click('#a');
+  await page.waitForURL('**/site/a');
+  await page.waitForFunction(() => (window as any).pf);
+  expect(ls.requests.filter((r) => r.path === '/site/a')).toHaveLength(1); // from the HTTP cache
+  expect(await page.evaluate(() => (window as any).ppEvents)).toEqual([expect.objectContaining({ name: 'prefetch.hit', attrs: { trigger: 'viewport' } })]);
 });

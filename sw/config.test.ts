@@ -11,15 +11,15 @@ describe('worker config', () => {
 
   it('reads every key, making URLs absolute', () => {
     const { config, problems } = parse({
-      ttlMs: 1000, timeoutMs: 200, l1Bytes: 1024, l2Bytes: 4096, defaults: false, offlineUrl: '/offline.html',
+      ttlMs: 1000, timeoutMs: 200, l1Bytes: 1024, l2Bytes: 4096, defaults: false, offlineUrl: '/offline.html', clearOn: ['/logout$'],
       precache: ['/a.js', { url: 'b.css#x', revision: '2' }],
-      routes: [{ pattern: 'x', flags: 'i', destination: 'image', strategy: 'cache-first', ttlMs: 5, timeoutMs: 6, cacheAlways: true }],
+      routes: [{ pattern: 'x', flags: 'i', destination: 'image', strategy: 'cache-first', ttlMs: 5, timeoutMs: 6, fallbackOn: ['timeout', '5xx'], cacheAlways: true, authorized: true }],
     });
     expect(problems).toEqual([]);
     expect(config).toEqual({
-      ttlMs: 1000, timeoutMs: 200, l1Bytes: 1024, l2Bytes: 4096, defaults: false, offlineUrl: 'https://app.test/offline.html',
+      ttlMs: 1000, timeoutMs: 200, l1Bytes: 1024, l2Bytes: 4096, defaults: false, offlineUrl: 'https://app.test/offline.html', clearOn: ['/logout$'],
       precache: [{ url: 'https://app.test/a.js', revision: '' }, { url: 'https://app.test/b.css', revision: '2' }],
-      routes: [{ pattern: 'x', flags: 'i', destination: ['image'], strategy: 'cache-first', ttlMs: 5, timeoutMs: 6, cacheAlways: true }],
+      routes: [{ pattern: 'x', flags: 'i', destination: ['image'], strategy: 'cache-first', ttlMs: 5, timeoutMs: 6, fallbackOn: ['timeout', '5xx'], cacheAlways: true, authorized: true }],
     });
   });
 
@@ -44,6 +44,33 @@ describe('worker config', () => {
       'precache[0] must be a URL or { url, revision }',
       'unknown key extra',
     ]);
+  });
+
+  it('network-first fallbacks are asked for by name; a timeout without "timeout" is reported', () => {
+    const { config, problems } = parse({
+      routes: [
+        { destination: 'document', strategy: 'network-first', fallbackOn: ['slow'] },
+        { destination: 'document', strategy: 'network-first', timeoutMs: 500 },
+        { destination: 'document', strategy: 'network-first', fallbackOn: '5xx' },
+      ],
+    });
+    expect(config.routes).toEqual([
+      { destination: ['document'], strategy: 'network-first' },
+      { destination: ['document'], strategy: 'network-first', timeoutMs: 500 },
+      { destination: ['document'], strategy: 'network-first' },
+    ]);
+    expect(problems).toEqual([
+      'routes[0].fallbackOn must list "timeout", "5xx"',
+      'routes[1].timeoutMs needs fallbackOn ["timeout"]',
+      'routes[2].fallbackOn must list "timeout", "5xx"',
+    ]);
+  });
+
+  it('clearOn keeps the RegExp sources that compile and reports the others', () => {
+    const { config, problems } = parse({ clearOn: ['/logout$', '(', 7] });
+    expect(config.clearOn).toEqual(['/logout$']);
+    expect(problems).toEqual(['clearOn[1] must be a RegExp source', 'clearOn[2] must be a RegExp source']);
+    expect(parse({ clearOn: '/logout' }).problems).toEqual(['clearOn must be an array']);
   });
 
   it('malformed JSON or a non-object falls back to the defaults', () => {

@@ -13,8 +13,24 @@ export interface RouteConfig {
   strategy: StrategyName;
   /** Age in ms after which an entry is revalidated before use (cache-first) or in the background. */
   ttlMs?: number;
-  /** Network-first: how long to wait for the network before answering from the cache. */
+  /**
+   * Network-first: how long to wait for the network before answering from the cache; only with
+   * `fallbackOn: ['timeout']`.
+   */
   timeoutMs?: number;
+  /**
+   * Network-first: when, besides a network failure, to answer with the stored copy — `'timeout'`
+   * (the network took longer than `timeoutMs`) and `'5xx'` (it answered a server error). Default
+   * none: a slow answer is waited for and a 5xx is shown, because the stored copy may be out of
+   * date or, on a site with logins, someone else's page (see the README's service-worker section).
+   */
+  fallbackOn?: FallbackOn[];
+  /**
+   * Handle requests that carry `Authorization` (default: they are left to the browser, never
+   * looked up nor stored — RFC 9111 §3.5, as a shared cache must). Only for responses that are
+   * the same whoever asks: a stored copy is served whatever the next request's credentials.
+   */
+  authorized?: boolean;
   /**
    * Store responses the default policy refuses (no-store, private, Set-Cookie, non-200, partial,
    * `Vary: *`). Opaque responses are never stored (their body cannot be read), and non-GET or range
@@ -24,6 +40,9 @@ export interface RouteConfig {
   /** A destination-only route matches other origins too when true. */
   crossOrigin?: boolean;
 }
+
+/** What makes network-first answer from the cache besides a network failure. */
+export type FallbackOn = 'timeout' | '5xx';
 
 /** A precached URL and its revision: a new revision replaces the old entry on the next install. */
 export interface PrecacheEntry {
@@ -39,7 +58,7 @@ export interface SwConfig {
   defaults: boolean;
   /** Default TTL in ms. */
   ttlMs: number;
-  /** Default network-first timeout in ms. */
+  /** Network-first timeout in ms for routes with `fallbackOn: ['timeout']` and no `timeoutMs`. */
   timeoutMs: number;
   /** L1 (memory) budget in bytes. */
   l1Bytes: number;
@@ -49,6 +68,13 @@ export interface SwConfig {
   precache: PrecacheEntry[];
   /** Shown to navigations that fail with nothing cached; precached automatically. */
   offlineUrl: string | undefined;
+  /**
+   * RegExp sources tested against request URLs: a request to one (a logout) empties both tiers and
+   * the precache before it goes on. Why besides `Clear-Site-Data`: Chromium keeps that header from
+   * workers and pages (measured in Chromium 156: `fetch()` sees null), so a worker there can only
+   * honour a logout it is told about.
+   */
+  clearOn: string[];
 }
 
 const STRATEGIES: readonly string[] = ['cache-first', 'network-first', 'stale-while-revalidate', 'network-only'];
@@ -63,6 +89,7 @@ export const DEFAULTS: Readonly<SwConfig> = Object.freeze({
   l2Bytes: 100 * 1024 * 1024,
   precache: [],
   offlineUrl: undefined,
+  clearOn: [],
 });
 
 /** The parsed config and what was ignored in it, so that a page can be told (see `stats().problems`). */
@@ -80,7 +107,7 @@ const num = (x: unknown, min: number, max: number): x is number => typeof x === 
  */
 export function parseConfig(json: string | null | undefined, base: string): ParsedConfig {
   const problems: string[] = [];
-  const config: SwConfig = { ...DEFAULTS, routes: [], precache: [] };
+  const config: SwConfig = { ...DEFAULTS, routes: [], precache: [], clearOn: [] };
   if (!json) return { config, problems };
   let raw: unknown;
   try {
@@ -125,10 +152,25 @@ export function parseConfig(json: string | null | undefined, base: string): Pars
       else problems.push(`precache[${i}] must be a URL or { url, revision }`);
     });
   }
-  const known = new Set(['routes', 'defaults', 'ttlMs', 'timeoutMs', 'l1Bytes', 'l2Bytes', 'precache', 'offlineUrl']);
+  if (raw.clearOn !== undefined) {
+    if (!Array.isArray(raw.clearOn)) problems.push('clearOn must be an array');
+    else raw.clearOn.forEach((p, i) => {
+      if (typeof p === 'string' && isRegExp(p)) config.clearOn.push(p);
+      else problems.push(`clearOn[${i}] must be a RegExp source`);
+    });
+  }
+  const known = new Set(['routes', 'defaults', 'ttlMs', 'timeoutMs', 'l1Bytes', 'l2Bytes', 'precache', 'offlineUrl', 'clearOn']);
   for (const k of Object.keys(raw)) if (!known.has(k)) problems.push(`unknown key ${k}`);
   return { config, problems };
 }
+
+const isRegExp = (p: string) => {
+  try {
+    return !!new RegExp(p);
+  } catch {
+    return false;
+  }
+};
 
 function parseRoute(r: unknown, path: string, problems: string[]): RouteConfig | undefined {
   if (!isObj(r)) return void problems.push(`${path} must be an object`);
@@ -161,7 +203,16 @@ function parseRoute(r: unknown, path: string, problems: string[]): RouteConfig |
     if (num(r.timeoutMs, 0, 600_000)) route.timeoutMs = r.timeoutMs;
     else problems.push(`${path}.timeoutMs must be a number of ms`);
   }
+  if (r.fallbackOn !== undefined) {
+    const f = r.fallbackOn;
+    if (Array.isArray(f) && f.every((x) => x === 'timeout' || x === '5xx')) route.fallbackOn = f as FallbackOn[];
+    else problems.push(`${path}.fallbackOn must list "timeout", "5xx"`);
+  }
+  if (route.timeoutMs !== undefined && !route.fallbackOn?.includes('timeout')) {
+    problems.push(`${path}.timeoutMs needs fallbackOn ["timeout"]`);
+  }
   if (r.cacheAlways === true) route.cacheAlways = true;
+  if (r.authorized === true) route.authorized = true;
   if (r.crossOrigin === true) route.crossOrigin = true;
   return route;
 }

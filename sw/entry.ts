@@ -1,4 +1,4 @@
-import { KEPT_HEADERS } from './policy';
+import { KEPT_HEADERS, variesPerRequest } from './policy';
 
 /** What is stored beside a body to rebuild its response and to run expiry and eviction. */
 export interface Meta {
@@ -59,12 +59,16 @@ export function toResponse(e: Entry): Response {
   return new Response(e.body.byteLength ? e.body : null, { status: e.meta.status, statusText: e.meta.statusText, headers });
 }
 
-/** Whether a value read back from storage is a well-formed entry of this schema. */
+/**
+ * Whether a value read back from storage is a well-formed entry of this schema that may be served
+ * to anyone: one stored with a per-request `Vary` (by an older worker, say) is dropped like a corrupt one.
+ */
 export function isEntry(meta: unknown, body: unknown): boolean {
   if (typeof meta !== 'object' || meta === null) return false;
   const m = meta as Partial<Meta>;
   return m.v === 1 && typeof m.url === 'string' && typeof m.status === 'number' && m.status >= 200 && m.status <= 599
     && Array.isArray(m.headers) && m.headers.every((h) => Array.isArray(h) && h.length === 2 && typeof h[0] === 'string' && typeof h[1] === 'string')
     && typeof m.storedAt === 'number' && typeof m.lastAccess === 'number' && typeof m.size === 'number'
-    && body instanceof ArrayBuffer && body.byteLength === m.bodyBytes;
+    && body instanceof ArrayBuffer && body.byteLength === m.bodyBytes
+    && !variesPerRequest(m.headers.find((h) => h[0] === 'vary')?.[1] ?? null);
 }

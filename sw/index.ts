@@ -24,6 +24,13 @@ const precached = precacheMap(config);
 const counters = createCounters();
 const l1 = createLru<Entry>(config.l1Bytes);
 const cache = createTieredCache(l1, createIdbTier(config.l2Bytes), counters);
+const clearOn = config.clearOn.map((p) => new RegExp(p));
+
+/** A logout: both tiers, precache included, then the precache again, fetched with the new credentials. */
+const clearSite = (waitUntil: (p: Promise<unknown>) => void) => {
+  counters.cleared();
+  waitUntil(cache.clear('all').then(() => warm(precached, cache)));
+};
 
 const OFFLINE_HTML = '<!doctype html><meta charset="utf-8"><meta name="viewport" content="width=device-width"><title>Offline</title><p>You are offline, and this page has not been saved for offline use.</p>';
 
@@ -52,11 +59,14 @@ self.addEventListener('activate', (event) => {
 
 self.addEventListener('fetch', (event) => {
   const req = event.request;
+  const waitUntil = (p: Promise<unknown>) => event.waitUntil(p.catch(() => undefined));
+  // Emptied before the logout request goes on, whatever its method, so nothing stored can answer after it.
+  if (clearOn.some((r) => r.test(req.url))) clearSite(waitUntil);
   let d;
   try {
     // Chromium bug: DevTools issues only-if-cached requests that fail outside same-origin mode.
     if (req.cache === 'only-if-cached' && req.mode !== 'same-origin') return;
-    d = decide({ url: req.url, method: req.method, destination: req.destination, mode: req.mode, range: req.headers.has('range') }, config, origin, precached);
+    d = decide({ url: req.url, method: req.method, destination: req.destination, mode: req.mode, range: req.headers.has('range'), auth: req.headers.has('authorization') }, config, origin, precached);
   } catch {
     counters.error();
     return;
@@ -64,8 +74,9 @@ self.addEventListener('fetch', (event) => {
   // Unhandled requests go to the browser's own network stack: no cost, nothing to break.
   if (!d || d.strategy === 'network-only') return;
   const ctx: StrategyContext = {
-    cache, counters, origin, offline,
-    waitUntil: (p) => event.waitUntil(p.catch(() => undefined)),
+    cache, counters, origin, offline, waitUntil,
+    // Clear-Site-Data: "cache", where the engine lets the worker see it (Chromium does not).
+    clearSite: () => clearSite(waitUntil),
     preload: d.navigate ? (event.preloadResponse as Promise<Response | undefined>) : undefined,
     now: Date.now,
   };

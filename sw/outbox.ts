@@ -1,14 +1,8 @@
 import { createStore, del, entries, get } from 'idb-keyval';
-import { HELD, OUTBOX_DB, OUTBOX_STORE, withSendLock } from '../src/beacon/outboxContract';
+import { HELD, isRetryableStatus, OUTBOX_DB, OUTBOX_STORE, withSendLock } from '../src/shared/swContract';
+import type { OutboxEntry } from '../src/shared/swContract';
 
-export { OUTBOX_SYNC_TAG } from '../src/beacon/outboxContract';
-
-/** The part of the page's outbox entry (src/beacon/outbox.ts) the worker reads. */
-interface OutboxEntry {
-  batch: { events: unknown[] };
-  endpoint?: string;
-  format?: 'binary' | 'json' | 'otlp';
-}
+export { OUTBOX_SYNC_TAG } from '../src/shared/swContract';
 
 /** What happened to the outbox in one replay. */
 export interface OutboxReplay {
@@ -28,7 +22,7 @@ export interface OutboxReplay {
 export async function replayOutbox(): Promise<OutboxReplay> {
   const store = createStore(OUTBOX_DB, OUTBOX_STORE);
   const out: OutboxReplay = { sent: 0, refused: 0, failed: 0 };
-  for (const [key, e] of await entries<IDBValidKey, OutboxEntry>(store)) {
+  for (const [key, e] of await entries<IDBValidKey, Partial<OutboxEntry> | undefined>(store)) {
     if (!e || !e.endpoint || e.format === 'otlp' || !e.batch || !Array.isArray(e.batch.events)) continue;
     const endpoint = e.endpoint;
     const body = JSON.stringify(e.batch);
@@ -36,8 +30,7 @@ export async function replayOutbox(): Promise<OutboxReplay> {
       if ((await get(key, store)) === undefined) return;
       try {
         const res = await fetch(endpoint, { method: 'POST', body, headers: { 'Content-Type': 'application/json' }, credentials: 'same-origin' });
-        const retry = res.status === 408 || res.status === 429 || res.status >= 500;
-        if (!retry) {
+        if (!isRetryableStatus(res.status)) {
           await del(key, store);
           res.ok ? out.sent++ : out.refused++;
         } else out.failed++;

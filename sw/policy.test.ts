@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isFresh, refusal } from './policy';
+import { clearsCache, isFresh, refusal } from './policy';
 
 const res = (status: number, headers: Record<string, string> = {}, type: ResponseType = 'basic') => ({
   status, type, header: (n: string) => headers[n.toLowerCase()] ?? null,
@@ -18,6 +18,10 @@ describe('cacheability policy', () => {
     [res(200, { 'cache-control': 'Private, max-age=60' }), 'private'],
     [res(200, { 'set-cookie': 'a=1' }), 'set-cookie'],
     [res(200, { vary: 'Accept, *' }), 'vary'],
+    [res(200, { vary: '*' }), 'vary'],
+    [res(200, { vary: 'Cookie' }), 'vary'],
+    [res(200, { vary: 'accept-encoding, Authorization' }), 'vary'],
+    [res(200, { vary: 'Origin' }), 'vary'],
     [res(404), 'status'],
     [res(500), 'status'],
     [res(201), 'status'],
@@ -32,6 +36,7 @@ describe('cacheability policy', () => {
   it('does not mistake a directive that only contains the word', () => {
     expect(refusal(res(200, { 'cache-control': 'x-no-store-ish=1' }))).toBeUndefined();
     expect(refusal(res(200, { vary: 'Accept-Encoding' }))).toBeUndefined();
+    expect(refusal(res(200, { vary: ' accept-encoding , ' }))).toBeUndefined();
   });
 
   it('freshness is strictly within the TTL', () => {
@@ -39,5 +44,14 @@ describe('cacheability policy', () => {
     expect(isFresh(1000, 500, 1500)).toBe(false);
     expect(isFresh(1000, Infinity, 1e15)).toBe(true);
     expect(isFresh(1000, 0, 1000)).toBe(false);
+  });
+
+  it('Clear-Site-Data clears the cache for "cache" and "*", not for other types', () => {
+    expect(clearsCache('"cache"')).toBe(true);
+    expect(clearsCache('"cookies", "storage", "*"')).toBe(true);
+    expect(clearsCache('"Cache"')).toBe(true);
+    expect(clearsCache('"cookies"')).toBe(false);
+    expect(clearsCache('cache')).toBe(false); // the spec's values are quoted strings
+    expect(clearsCache(null)).toBe(false);
   });
 });

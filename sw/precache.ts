@@ -1,5 +1,6 @@
 import type { SwConfig } from './config';
 import { toEntry } from './entry';
+import { variesPerRequest } from './policy';
 import { precacheKey } from './router';
 import type { TieredCache } from './tiers';
 
@@ -27,7 +28,8 @@ export async function warm(list: Map<string, string>, cache: TieredCache): Promi
       try {
         if (revision && (await cache.l2.get(key))) continue;
         const res = await fetch(url, { cache: 'reload', credentials: 'same-origin' });
-        if (res.status !== 200) throw new Error(String(res.status));
+        // A precached copy is served to whoever comes next: never one that varies per request.
+        if (res.status !== 200 || variesPerRequest(res.headers.get('vary'))) throw new Error();
         await cache.store(key, await toEntry(res, url, Date.now(), true));
       } catch {
         failed.push(url);

@@ -14,7 +14,7 @@ describe('router, default routes', () => {
     expect(decide(req(`${O}/a.x?v=1#frag`, { destination }), c, O, none)).toMatchObject({ strategy: 'cache-first', key: `${O}/a.x?v=1`, pinned: false });
   });
   it('navigations are network-first', () => {
-    expect(decide(req(`${O}/page`, { mode: 'navigate', destination: 'document' }), c, O, none)).toMatchObject({ strategy: 'network-first', navigate: true, timeoutMs: 3000 });
+    expect(decide(req(`${O}/page`, { mode: 'navigate', destination: 'document' }), c, O, none)).toMatchObject({ strategy: 'network-first', navigate: true, timeoutMs: 0, on5xx: false });
   });
   it('leaves everything else to the browser', () => {
     expect(decide(req(`${O}/api`, { destination: '' }), c, O, none)).toBeUndefined();
@@ -35,7 +35,7 @@ describe('router, configured routes', () => {
       { pattern: '/api/feed', strategy: 'stale-while-revalidate' },
       { pattern: '^https://cdn\\.test/', strategy: 'cache-first', ttlMs: 60_000 },
       { destination: 'image', strategy: 'network-only' },
-      { destination: ['document'], strategy: 'network-first', timeoutMs: 500 },
+      { destination: ['document'], strategy: 'network-first', timeoutMs: 500, fallbackOn: ['timeout'] },
       { pattern: '/admin', flags: 'i', strategy: 'network-only' },
     ],
   });

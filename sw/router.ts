@@ -8,6 +8,8 @@ export interface RequestFacts {
   mode: string;
   /** The request carries a `Range` header. */
   range: boolean;
+  /** The request carries an `Authorization` header. */
+  auth?: boolean;
 }
 
 /** The decision for one request. */
@@ -16,7 +18,10 @@ export interface Decision {
   /** Cache key: the URL without its fragment; precached entries carry their revision. */
   key: string;
   ttlMs: number;
+  /** Network-first: answer from the cache after this long (0: wait for the network). */
   timeoutMs: number;
+  /** Network-first: answer from the cache when the network answers 5xx. */
+  on5xx: boolean;
   cacheAlways: boolean;
   /** A precached entry: never expires, never evicted by LRU. */
   pinned: boolean;
@@ -40,6 +45,8 @@ export const precacheKey = (url: string, revision: string) => (revision ? `${url
 /**
  * Picks a strategy, or `undefined` to let the browser handle the request untouched (the cheapest
  * and safest path). Non-GET and range requests are never handled: they cannot be keyed by URL.
+ * Nor are requests with `Authorization`, unless their route says `authorized`: the key holds no
+ * credentials, so one user's stored answer would be served to the next.
  */
 export function decide(req: RequestFacts, cfg: SwConfig, origin: string, precached: ReadonlyMap<string, string>): Decision | undefined {
   if (req.method !== 'GET' || req.range) return undefined;
@@ -54,10 +61,10 @@ export function decide(req: RequestFacts, cfg: SwConfig, origin: string, precach
   const href = url.href;
   const sameOrigin = url.origin === origin;
   const navigate = req.mode === 'navigate';
-  const base = { key: href, ttlMs: cfg.ttlMs, timeoutMs: cfg.timeoutMs, cacheAlways: false, pinned: false, navigate };
+  const base = { key: href, ttlMs: cfg.ttlMs, timeoutMs: 0, on5xx: false, cacheAlways: false, pinned: false, navigate };
 
   const rev = precached.get(href);
-  if (rev !== undefined) return { ...base, strategy: 'cache-first', key: precacheKey(href, rev), ttlMs: Infinity, pinned: true };
+  if (rev !== undefined && !req.auth) return { ...base, strategy: 'cache-first', key: precacheKey(href, rev), ttlMs: Infinity, pinned: true };
 
   const destination = navigate ? 'document' : req.destination;
   for (const r of cfg.routes) {
@@ -65,16 +72,19 @@ export function decide(req: RequestFacts, cfg: SwConfig, origin: string, precach
     if (r.pattern !== undefined) {
       if (!regexOf(r.pattern, r.flags).test(href)) continue;
     } else if (!sameOrigin && !r.crossOrigin) continue;
+    if (req.auth && !r.authorized) return undefined;
+    const f = r.fallbackOn ?? [];
     return {
       ...base,
       strategy: r.strategy,
       // Stale-while-revalidate refreshes after every use unless a route gives it a TTL.
       ttlMs: r.ttlMs ?? (r.strategy === 'stale-while-revalidate' ? 0 : cfg.ttlMs),
-      timeoutMs: r.timeoutMs ?? cfg.timeoutMs,
+      timeoutMs: f.includes('timeout') ? r.timeoutMs ?? cfg.timeoutMs : 0,
+      on5xx: f.includes('5xx'),
       cacheAlways: r.cacheAlways ?? false,
     };
   }
-  if (!cfg.defaults || !sameOrigin) return undefined;
+  if (!cfg.defaults || !sameOrigin || req.auth) return undefined;
   if (navigate) return { ...base, strategy: 'network-first' };
   if (ASSETS.includes(req.destination)) return { ...base, strategy: 'cache-first' };
   return undefined;

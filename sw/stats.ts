@@ -1,39 +1,8 @@
-/** Tiers as stats name them: L1 memory, L2 IndexedDB, L3 network. */
-export type Tier = 'l1' | 'l2' | 'network';
+import type { SwStats, SwTierStats, Tier } from '../src/shared/swContract';
 
-/** Counters and latency of one tier. */
-export interface TierStats {
-  /** L1/L2: lookups that found a usable entry. Network: responses received. */
-  hits: number;
-  /** L1/L2: lookups that found nothing usable. Network: failures (offline, timeout). */
-  misses: number;
-  /** Latency of hits in ms (L1/L2: lookup until the response is built; network: until headers). */
-  p50: number;
-  p95: number;
-}
-
-/** Everything the worker reports to a page. */
-export interface SwStats {
-  /** The worker's script URL (its version: a new URL or new bytes is a new worker). */
-  scriptURL: string;
-  /** When this worker instance started (epoch ms): the browser may stop it and start a fresh one. */
-  since: number;
-  tiers: Record<Tier, TierStats>;
-  /** Bytes, entries and evictions held per storage tier, and the budget in force. */
-  l1: { bytes: number; entries: number; evictions: number; budget: number };
-  l2: { bytes: number; entries: number; evictions: number; budget: number; quotaErrors: number };
-  /** Conditional requests sent, and how many came back 304. */
-  revalidations: number;
-  notModified: number;
-  /** Responses not stored because the policy refused them, by reason. */
-  refused: Record<string, number>;
-  /** Requests answered by the offline page. */
-  offline: number;
-  /** Failures caught inside the worker (the request then went to the network). */
-  errors: number;
-  /** Parts of the configuration the worker ignored, and why. */
-  problems: string[];
-}
+export type { SwStats, Tier } from '../src/shared/swContract';
+/** Counters and latency of one tier (the shared contract's `SwTierStats`). */
+export type TierStats = SwTierStats;
 
 const WINDOW = 512;
 
@@ -68,8 +37,10 @@ export interface Counters {
   revalidated(notModified: boolean): void;
   offline(): void;
   error(): void;
+  /** A `Clear-Site-Data` response emptied the tiers. */
+  cleared(): void;
   /** Tier counters and latency percentiles. */
-  snapshot(): Pick<SwStats, 'tiers' | 'revalidations' | 'notModified' | 'refused' | 'offline' | 'errors'>;
+  snapshot(): Pick<SwStats, 'tiers' | 'revalidations' | 'notModified' | 'refused' | 'offline' | 'errors' | 'siteCleared'>;
 }
 
 /** Creates zeroed counters. */
@@ -81,6 +52,7 @@ export function createCounters(): Counters {
   let notModified = 0;
   let offline = 0;
   let errors = 0;
+  let siteCleared = 0;
   return {
     hit(tier, ms) {
       const t = by.get(tier)!;
@@ -103,10 +75,13 @@ export function createCounters(): Counters {
     error() {
       errors++;
     },
+    cleared() {
+      siteCleared++;
+    },
     snapshot() {
       const out = {} as Record<Tier, TierStats>;
       for (const [name, t] of tiers) out[name] = { hits: t.hits, misses: t.misses, p50: round(t.lat.percentile(50)), p95: round(t.lat.percentile(95)) };
-      return { tiers: out, revalidations, notModified, refused: { ...refused }, offline, errors };
+      return { tiers: out, revalidations, notModified, refused: { ...refused }, offline, errors, siteCleared };
     },
   };
 }

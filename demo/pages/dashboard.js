@@ -1,12 +1,22 @@
 // The live dashboard: the server pushes a field summary at most once a second and every batch as
 // it arrives (Server-Sent Events); this page renders both, never more than once per frame. Every
 // figure comes from the summary (demo/field.js, the library's sketches and grades): nothing is
-// rated or graded here.
+// rated or graded here. Every field shown came from some page and may be hostile: escaped, never
+// looked up on plain objects, never parsed where a bad value could throw.
 const VITALS = ['LCP', 'INP', 'CLS', 'FCP', 'TTFB'];
 const RATINGS = [['good', 'good'], ['needs-improvement', 'needs improvement'], ['poor', 'poor']];
 const $ = (id) => document.getElementById(id);
 const esc = (s) => String(s).replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]);
-const fmt = (name, v, unit) => (v == null ? '–' : name === 'CLS' ? v.toFixed(3) : unit === 'ms' || VITALS.includes(name) ? `${Math.round(v)} ms` : `${+v.toFixed(2)}`);
+const fmt = (name, v, unit) => (typeof v !== 'number' || !Number.isFinite(v) ? '–' : name === 'CLS' ? v.toFixed(3) : unit === 'ms' || VITALS.includes(name) ? `${Math.round(v)} ms` : `${+v.toFixed(2)}`);
+/** A page URL's path for display; the text itself when it is not a URL (`http://[`). */
+const pathOf = (page) => {
+  try {
+    return new URL(String(page), location.href).pathname;
+  } catch {
+    return String(page);
+  }
+};
+const own = (o, k) => (o && Object.hasOwn(o, k) ? o[k] : undefined);
 const kb = (n) => (n >= 1 << 30 ? `${(n / (1 << 30)).toFixed(1)} GB` : n >= 1 << 20 ? `${(n / (1 << 20)).toFixed(1)} MB` : n >= 1024 ? `${(n / 1024).toFixed(1)} KB` : `${n} B`);
 const ms = (v) => (v == null ? '–' : `${v < 10 ? v.toFixed(1) : Math.round(v)} ms`);
 /** "75% (300/400)", or – when there is nothing to divide. */
@@ -20,17 +30,38 @@ function schedule() {
   frame ||= requestAnimationFrame(() => {
     frame = 0;
     if (summary) renderSummary(summary);
-    renderFeed();
+    panel('feed', renderFeed);
   });
 }
 
 /** A value's rating against the thresholds the server grades with (for the feed's colours). */
 function ratingOf(name, v) {
-  const t = summary?.thresholds?.[name];
-  return t ? (v <= t[0] ? 'good' : v <= t[1] ? 'needs-improvement' : 'poor') : '';
+  const t = own(summary?.thresholds, name);
+  return Array.isArray(t) ? (v <= t[0] ? 'good' : v <= t[1] ? 'needs-improvement' : 'poor') : '';
+}
+
+/** Runs one panel's render; a panel that fails says so and the others still render. */
+function panel(id, fn) {
+  try {
+    fn();
+    if ($(id)?.dataset.error) delete $(id).dataset.error;
+  } catch (err) {
+    const el = $(id);
+    if (el) el.dataset.error = String(err?.message ?? err);
+    console.error(`dashboard: ${id}`, err);
+  }
 }
 
 function renderSummary(s) {
+  panel('vitals', () => renderScore(s));
+  panel('why', () => renderWhy(s));
+  for (const n of VITALS) panel('charts', () => renderChart(n, s.metrics[n], s.thresholds?.[n]));
+  panel('metrics', () => renderTables(s));
+  panel('parts', () => renderParts(s));
+  panel('sessions', () => renderSessions(s));
+}
+
+function renderScore(s) {
   // Chart widths are read before anything is written: a read after a write forces a layout, and
   // one per chart made a burst of updates janky.
   for (const c of charts.values()) c.width = c.box.clientWidth;
@@ -50,17 +81,21 @@ function renderSummary(s) {
       <div class="shares">${RATINGS.map(([k, label]) => `<span class="${k}" title="${label}" data-share="${k}">${pc(k)}%</span>`).join(' · ')}</div>
       <div class="meta"><span class="${m.rating}" data-rating>${m.rating}</span> at p75 · n=${m.count}</div></div>`;
   }).join('');
-  for (const n of VITALS) renderChart(n, s.metrics[n], s.thresholds?.[n]);
+}
+
+function renderTables(s) {
   const others = Object.entries(s.metrics).filter(([n]) => !VITALS.includes(n));
   $('metrics').tBodies[0].innerHTML = others.length
     ? others.map(([n, m]) => `<tr data-metric="${esc(n)}"><td class="name" title="${esc(n)}">${esc(n)}</td><td>${m.count}</td>${['p50', 'p75', 'p95', 'p99'].map((p) => `<td>${fmt(n, m[p], m.unit)}</td>`).join('')}</tr>`).join('')
     : '<tr><td colspan="6">none yet</td></tr>';
   $('routes').tBodies[0].innerHTML = s.routes.length
-    ? s.routes.map((r) => `<tr data-route="${esc(r.route)}"><td class="name" title="${esc(r.route)}">${esc(r.route)}</td><td>${r.n}</td>${VITALS.map((n) => `<td data-vital="${n}">${fmt(n, r.metrics[n]?.p75)}</td>`).join('')}</tr>`).join('')
+    ? s.routes.map((r) => `<tr data-route="${esc(r.route)}"${behind(`route ${r.route}`, r.sessions)}><td class="name" title="${esc(r.route)}">${esc(r.route)}</td><td>${r.n}</td>${VITALS.map((n) => `<td data-vital="${n}">${fmt(n, r.metrics[n]?.p75)}</td>`).join('')}</tr>`).join('')
     : '<tr><td colspan="7">none yet</td></tr>';
-  renderParts(s);
-  $('sessions').innerHTML = s.recent.map((x) => `<li><details><summary><b>${esc(x.session.slice(0, 8))}</b> · ${x.pages.length} page${x.pages.length > 1 ? 's' : ''} · ${x.events} events</summary>
-    ${x.pages.map((p) => `<div class="ev">${esc(new URL(p, location.href).pathname)}</div>`).join('')}
+}
+
+function renderSessions(s) {
+  $('sessions').innerHTML = s.recent.map((x) => `<li><details><summary><b>${esc(String(x.session).slice(0, 8))}</b> · ${x.pageCount ?? x.pages.length} page${(x.pageCount ?? x.pages.length) > 1 ? 's' : ''} · ${x.events} events</summary>
+    ${x.pages.map((p) => `<div class="ev">${esc(pathOf(p))}</div>`).join('')}
     ${x.recent.map((e) => `<div class="ev"><span class="${e.rating ?? ''}">${esc(e.kind)} ${esc(e.name)} = ${esc(fmt(e.name, e.value, e.unit))}</span></div>`).join('')}</details></li>`).join('');
 }
 
@@ -153,13 +188,81 @@ function renderParts(s) {
   $('tier-more').innerHTML = more.map(([k, v]) => `<dt>${k}</dt><dd data-part="${esc(k)}">${v}</dd>`).join('');
 }
 
+/** The attributes that make a row open the sessions behind it. */
+const behind = (label, sessions) => (Array.isArray(sessions) && sessions.length ? ` class="behind" tabindex="0" data-behind="${esc(label)}" data-sessions="${esc(JSON.stringify(sessions))}" title="show the sessions behind this row"` : '');
+/** Names of the breakdown parts, as shown. */
+const PART_LABELS = {
+  timeToFirstByte: 'time to first byte', resourceLoadDelay: 'resource load delay', resourceLoadDuration: 'resource load duration', elementRenderDelay: 'element render delay',
+  inputDelay: 'input delay', processingDuration: 'processing', presentationDelay: 'presentation delay',
+};
+const pct = (x) => `${(100 * x).toFixed(1)}%`;
+
+/** "What to fix": per vital the p75 of each part, the culprits of the slow tail, splits by class. */
+function renderWhy(s) {
+  const breakdown = s.breakdown ?? {};
+  $('why').innerHTML = ['LCP', 'INP'].map((name) => {
+    const parts = own(breakdown, name);
+    const blame = own(s.blame ?? {}, name) ?? [];
+    const m = s.metrics[name];
+    if (!parts && !blame.length) return `<div class="why" data-why="${name}"><h3>${name}</h3><p class="meta">no breakdowns yet (the client sends them with each ${name})</p></div>`;
+    const total = (parts ?? []).reduce((a, p) => a + (p.p75 ?? 0), 0);
+    const bar = parts ? `<div class="stack" data-breakdown="${name}">${parts.map((p, i) => `<span class="part-${i}" style="width:${total ? ((100 * (p.p75 ?? 0)) / total).toFixed(2) : 0}%" title="${esc(PART_LABELS[p.part] ?? p.part)}: p75 ${fmt(name, p.p75)}"></span>`).join('')}</div>
+      <ul class="legend">${parts.map((p, i) => `<li data-part="${esc(p.part)}"><i class="part-${i}"></i>${esc(PART_LABELS[p.part] ?? p.part)} <b>${fmt(name, p.p75)}</b></li>`).join('')}</ul>` : '';
+    const tables = blame.map((b) => `<table class="blame" data-blame="${name}-${esc(b.label)}"><thead><tr><th>${esc(b.label)}</th><th title="share of the time over the good threshold (${fmt(name, b.threshold)}) that its views add up to">share of tail</th><th>slow / n</th></tr></thead><tbody>${b.rows.length
+      ? b.rows.map((r) => `<tr${behind(`${name} ${b.label} ${r.key}`, r.sessions)}><td class="name" title="${esc(r.key)}">${esc(r.key)}</td><td data-col="share">${pct(r.share)}</td><td>${r.slow} / ${r.n}</td></tr>`).join('')
+      : '<tr><td colspan="3">none yet</td></tr>'}</tbody></table>`).join('');
+    return `<div class="why" data-why="${name}"><h3>${name} <small>p75 of each part${m ? ` · p75 ${fmt(name, m.p75)}` : ''}</small></h3>${bar}<div class="scroll">${tables}</div></div>`;
+  }).join('');
+  $('splits').innerHTML = Object.entries(s.split ?? {}).map(([label, rows]) => `<div class="scroll"><table data-split="${esc(label)}"><thead><tr><th>${esc(label)}</th><th>n</th>${VITALS.map((n) => `<th>${n}</th>`).join('')}</tr></thead><tbody>${rows.length
+    ? rows.map((r) => `<tr data-class="${esc(r.key)}"${behind(`${label} ${r.key}`, r.sessions)}><td class="name" title="${esc(r.key)}">${esc(r.key)}</td><td>${r.n}</td>${VITALS.map((n) => `<td data-vital="${n}">${fmt(n, own(r.p75, n))}</td>`).join('')}</tr>`).join('')
+    : `<tr><td colspan="${VITALS.length + 2}">none yet</td></tr>`}</tbody></table></div>`).join('');
+}
+
+/** The sessions behind a row: their pages and events, from /api/batches?session=… */
+async function showBehind(row) {
+  let sessions;
+  try {
+    sessions = JSON.parse(row.dataset.sessions);
+  } catch {
+    return;
+  }
+  const box = $('behind');
+  box.hidden = false;
+  box.querySelector('[data-title]').textContent = `Sessions behind ${row.dataset.behind} (${sessions.length}, most recent first)`;
+  const list = box.querySelector('ol');
+  list.innerHTML = '';
+  for (const id of [...sessions].reverse()) {
+    const li = document.createElement('li');
+    li.dataset.session = String(id);
+    li.textContent = `${String(id)} · loading…`;
+    list.append(li);
+    fetch(`/api/batches?session=${encodeURIComponent(id)}`).then((r) => r.json()).then((entries) => {
+      const batches = Array.isArray(entries) ? entries.map((x) => x.batch) : [];
+      const events = batches.flatMap((b) => (Array.isArray(b.events) ? b.events : []));
+      const pages = [...new Set(batches.map((b) => pathOf(b.page)))];
+      li.innerHTML = `<details open><summary><b>${esc(String(id))}</b> · ${pages.length} page${pages.length === 1 ? '' : 's'} · ${events.length} events</summary>
+        ${pages.map((p) => `<div class="ev">${esc(p)}</div>`).join('')}
+        ${events.slice(-30).map((e) => `<div class="ev"><span class="${ratingOf(e.name, e.value)}">${esc(e.kind)} ${esc(e.name)} = ${esc(fmt(e.name, e.value, e.unit))}</span></div>`).join('')}</details>`;
+    }).catch(() => (li.textContent = `${String(id)} · not kept any more`));
+  }
+  box.scrollIntoView({ block: 'nearest' });
+}
+document.addEventListener('click', (ev) => {
+  const row = ev.target.closest?.('[data-sessions]');
+  if (row) showBehind(row);
+  if (ev.target.closest?.('[data-close-behind]')) $('behind').hidden = true;
+});
+document.addEventListener('keydown', (ev) => {
+  if (ev.key === 'Enter' && ev.target.matches?.('[data-sessions]')) showBehind(ev.target);
+});
+
 function renderFeed() {
   if (!feedQueue.length) return;
   const frag = document.createDocumentFragment();
   for (const { batch, e } of feedQueue.slice(-200)) {
     const li = document.createElement('li');
     li.dataset.name = e.name;
-    li.innerHTML = `<span class="${ratingOf(e.name, e.value)}">${esc(e.kind)} ${esc(e.name)} = ${esc(fmt(e.name, e.value, e.unit))}</span> · ${esc(new URL(batch.page, location.href).pathname)}`;
+    li.innerHTML = `<span class="${ratingOf(e.name, e.value)}">${esc(e.kind)} ${esc(e.name)} = ${esc(fmt(e.name, e.value, e.unit))}</span> · ${esc(pathOf(batch.page))}`;
     frag.prepend(li);
   }
   feedQueue = [];
@@ -175,6 +278,7 @@ source.addEventListener('summary', (m) => {
 });
 source.onmessage = (m) => {
   const { batch } = JSON.parse(m.data);
+  if (!Array.isArray(batch?.events)) return;
   for (const e of batch.events) feedQueue.push({ batch, e });
   if (feedQueue.length > 400) feedQueue = feedQueue.slice(-200);
   schedule();

@@ -156,4 +156,40 @@ describe('delivery in-flight bound', () => {
     expect(stats.sent).toBe(6); // each counted once
     delivery.stop();
   });
+
+  it('a live send the browser takes at page hide leaves the outbox alone then, and the next load removes it unsent', async () => {
+    // WebKit never completes an IndexedDB transaction begun at pagehide (journal.ts): a tombstone in
+    // localStorage stands in for the removal.
+    const store = new Map<string, string>();
+    const ls = { get length() { return store.size; }, key: (i: number) => [...store.keys()][i] ?? null, getItem: (k: string) => store.get(k) ?? null, setItem: (k: string, v: string) => void store.set(k, v), removeItem: (k: string) => void store.delete(k) };
+    (globalThis as { localStorage?: unknown }).localStorage = ls;
+    try {
+      const outbox = createOutbox({ maxBytes: 1e9, maxAgeMs: 1e12 }, () => {}, () => {});
+      let sends = 0;
+      const stats: DeliveryStats = { sent: 0, dropped: 0, retried: 0, rejected: 0 };
+      const page = (pending: boolean) => createDelivery({ outbox, stats, onError: () => {}, onDropped: () => {}, onIdle: () => {}, transport: {
+        send: () => (sends++, pending ? new Promise<Outcome>(() => {}) : Promise.resolve<Outcome>({ kind: 'ok' })),
+        sendNow: () => true,
+        drain: () => (pending ? [batch('live')] : []),
+      } });
+      const first = page(true);
+      void first.deliver(batch('live'));
+      await new Promise((r) => setTimeout(r, 0)); // its outbox write lands, its fetch is under way
+      const removes: unknown[] = [];
+      const remove = outbox.remove;
+      outbox.remove = (b) => (removes.push(b), remove(b));
+      first.unload(undefined, true);
+      expect(removes).toEqual([]); // nothing asked of the outbox inside pagehide
+      expect([...store.keys()]).toEqual(['pagepace:sent:s:live']);
+      outbox.remove = remove;
+      first.stop(); // the page is gone before its deferred removal runs
+      sends = 0;
+      await page(false).replay();
+      expect(sends).toBe(0);
+      expect(await outbox.all()).toEqual([]);
+      expect(store.size).toBe(0);
+    } finally {
+      delete (globalThis as { localStorage?: unknown }).localStorage;
+    }
+  });
 });

@@ -1,7 +1,7 @@
 import type { Batch } from '../core/types';
-import { journalTake, journalWrite } from './journal';
+import { journalTake, journalWrite, sentClear, sentTake, sentWrite } from './journal';
 import type { Outbox, OutboxEntry } from './outbox';
-import { HELD, outboxKey as keyOf, withSendLock } from './outboxContract';
+import { HELD, outboxKey as keyOf, withSendLock } from '../shared/swContract';
 import { backoffDelay, DEFAULT_BACKOFF } from './retry';
 import type { BackoffOptions, Outcome } from './retry';
 import { KEEPALIVE_LIMIT } from './transport';
@@ -218,11 +218,15 @@ export function createDelivery(deps: DeliveryDeps): Delivery {
     }
   };
 
+  /** Taken by the browser at this page's hide, maybe still in the outbox (its removal is deferred). */
+  const takenAtHide = new Set<string>();
   let replaying: Promise<void> | undefined;
   const replay = (): Promise<void> => {
     replaying ??= (async () => {
       try {
         if (stopped) return; // queued by the retry timer just before stop()
+        // Taken by the browser at an earlier page's hide: not to be sent again.
+        for (const b of sentTake()) await outbox.remove(b);
         for (const batch of journalTake()) {
           if (!inFlight.has(keyOf(batch))) await outbox.put({ batch, bytes: approxBytes(batch), createdAt: batch.sentAt, attempts: 0, nextAt: 0, ...deps.target });
         }
@@ -231,6 +235,10 @@ export function createDelivery(deps: DeliveryDeps): Delivery {
         const due: OutboxEntry[] = [];
         for (const e of await outbox.all()) {
           if (inFlight.has(keyOf(e.batch))) continue;
+          if (takenAtHide.has(keyOf(e.batch))) {
+            await outbox.remove(e.batch);
+            continue;
+          }
           if (e.nextAt <= now) due.push(e);
           else next = Math.min(next, e.nextAt);
         }
@@ -276,7 +284,12 @@ export function createDelivery(deps: DeliveryDeps): Delivery {
             // The browser took it: its fate is the browser's now, and sending it again on the
             // next load would put every hide-time batch on the wire twice.
             credit(b);
-            outbox.remove(b).catch(() => {});
+            // Not now: an IndexedDB transaction begun at pagehide hangs in WebKit and blocks the
+            // outbox for the origin's next pages (journal.ts). A page that lives on (a tab switch)
+            // removes it at its next task; otherwise the next load does, from the tombstone.
+            if (b !== batch) sentWrite(b);
+            takenAtHide.add(keyOf(b));
+            setTimeout(() => void outbox.remove(b).then(() => sentClear(b), () => {}), 0);
           } else journalWrite(b); // refused, or queued while offline: the next load sends it
         } catch (err) {
           journalWrite(b);

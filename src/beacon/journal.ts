@@ -50,3 +50,58 @@ export function journalTake(): Batch[] {
   }
   return out;
 }
+
+const SENT = 'pagepace:sent:';
+/** Tombstones kept at most: each is a few dozen bytes; past it the next load may send a batch twice (the collector drops it). */
+const MAX_SENT = 200;
+
+type BatchKey = Pick<Batch, 'sessionId' | 'batchId'>;
+
+/**
+ * Notes that a batch the outbox may hold was taken by the browser at page hide, for the next load
+ * to remove from the outbox before it replays. At page hide the outbox itself must not be touched:
+ * an IndexedDB transaction begun in `pagehide` never completes in WebKitGTK 2.50 and blocks the
+ * store for every later page of the origin (e2e/engines, "exactly once"). Never throws.
+ */
+export function sentWrite(b: BatchKey): void {
+  try {
+    let n = 0;
+    for (let i = 0; i < localStorage.length; i++) if (localStorage.key(i)?.startsWith(SENT)) n++;
+    if (n < MAX_SENT) localStorage.setItem(SENT + b.sessionId + ':' + b.batchId, JSON.stringify([b.sessionId, b.batchId]));
+  } catch {
+    // Storage blocked: the next load may send it again, and the collector drops the duplicate.
+  }
+}
+
+/** Forgets a tombstone (the page lived on and removed the batch itself). Never throws. */
+export function sentClear(b: BatchKey): void {
+  try {
+    localStorage.removeItem(SENT + b.sessionId + ':' + b.batchId);
+  } catch {
+    // Storage blocked.
+  }
+}
+
+/** Takes every tombstone out of localStorage: batches to remove from the outbox, unsent. */
+export function sentTake(): BatchKey[] {
+  const out: BatchKey[] = [];
+  try {
+    const keys: string[] = [];
+    for (let i = 0; i < localStorage.length; i++) {
+      const k = localStorage.key(i);
+      if (k?.startsWith(SENT)) keys.push(k);
+    }
+    for (const k of keys) {
+      try {
+        const v: unknown = JSON.parse(localStorage.getItem(k) ?? 'null');
+        if (Array.isArray(v) && typeof v[0] == 'string' && typeof v[1] == 'string') out.push({ sessionId: v[0], batchId: v[1] });
+      } catch {
+        // Corrupt: dropped below.
+      }
+      localStorage.removeItem(k);
+    }
+  } catch {
+    // Storage blocked.
+  }
+  return out;
+}

@@ -1,23 +1,11 @@
 import { createStore, del, entries, get, set } from 'idb-keyval';
 import type { UseStore } from 'idb-keyval';
 import type { Batch } from '../core/types';
-import { OUTBOX_DB, OUTBOX_STORE, outboxKey as keyOf } from './outboxContract';
+import { OUTBOX_DB, OUTBOX_STORE, outboxKey as keyOf } from '../shared/swContract';
+import type { OutboxEntry } from '../shared/swContract';
 
-/** A batch waiting for its acknowledgement. */
-export interface OutboxEntry {
-  batch: Batch;
-  /** Approximate size, for the byte bound. */
-  bytes: number;
-  createdAt: number;
-  attempts: number;
-  /** Not before this time (epoch ms) may it be sent again. */
-  nextAt: number;
-  /** Absolute endpoint URL and wire format, so the service worker can replay it with no page open. */
-  endpoint?: string;
-  format?: 'binary' | 'json' | 'otlp';
-}
-
-export { OUTBOX_DB, OUTBOX_STORE } from './outboxContract';
+export type { OutboxEntry } from '../shared/swContract';
+export { OUTBOX_DB, OUTBOX_STORE } from '../shared/swContract';
 
 /** Bounds of the outbox. */
 export interface OutboxLimits {
@@ -27,13 +15,16 @@ export interface OutboxLimits {
   maxAgeMs: number;
 }
 
+/** How long one outbox operation may take before the outbox goes on in memory. */
+export const IDB_TIMEOUT_MS = 5000;
+
 /** 1 MiB and one week: room for hours of offline use, never a storage hog. */
 export const DEFAULT_OUTBOX_LIMITS: OutboxLimits = { maxBytes: 1 << 20, maxAgeMs: 7 * 24 * 3600_000 };
 
 /** The outbox: where every batch waits until the backend acknowledges it. */
 export interface Outbox {
   put(e: OutboxEntry): Promise<void>;
-  remove(batch: Batch): Promise<void>;
+  remove(batch: Pick<Batch, 'sessionId' | 'batchId'>): Promise<void>;
   /** Whether the batch is still stored (another tab or the service worker may have sent and removed it). */
   has(batch: Batch): Promise<boolean>;
   /** Every entry of this origin (other tabs' and earlier pages' included), oldest first. */
@@ -68,10 +59,16 @@ export function createOutbox(limits: OutboxLimits, onDrop: (e: OutboxEntry, why:
   };
   const attempt = async <T>(op: (s: UseStore) => Promise<T>, fallback: () => T): Promise<T> => {
     if (store) {
+      let timer: ReturnType<typeof setTimeout> | undefined;
       try {
-        return await op(store);
+        // A store another context left locked (an engine's hung transaction) must not stall sending.
+        return await Promise.race([op(store), new Promise<never>((_, no) => {
+          timer = setTimeout(() => no(new Error(`pagepace: the IndexedDB outbox did not answer within ${IDB_TIMEOUT_MS} ms; keeping batches in memory`)), IDB_TIMEOUT_MS);
+        })]);
       } catch (err) {
         degrade(err);
+      } finally {
+        clearTimeout(timer);
       }
     }
     return fallback();
@@ -100,7 +97,7 @@ export function createOutbox(limits: OutboxLimits, onDrop: (e: OutboxEntry, why:
     }
   };
 
-  const remove = async (batch: Batch) => {
+  const remove = async (batch: Pick<Batch, 'sessionId' | 'batchId'>) => {
     const key = keyOf(batch);
     known.delete(key);
     memory.delete(key);

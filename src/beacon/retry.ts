@@ -1,3 +1,5 @@
+import { isRetryableStatus } from '../shared/swContract';
+
 /** What to do after a send attempt. */
 export type Outcome =
   | { kind: 'ok' }
@@ -39,7 +41,7 @@ export function parseRetryAfter(header: string | null | undefined, now = Date.no
  */
 export function classify(status: number, retryAfter?: string | null): Outcome {
   if (status >= 200 && status < 300) return { kind: 'ok' };
-  if (status === 408 || status === 429 || status >= 500) {
+  if (isRetryableStatus(status)) {
     const afterMs = parseRetryAfter(retryAfter);
     return { kind: 'retry', reason: `HTTP ${status}`, ...(afterMs === undefined ? {} : { afterMs }) };
   }

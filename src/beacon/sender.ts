@@ -121,15 +121,33 @@ export function createSender(
 
   let statsSent = false;
   let lateQueued = false;
-  const hide = (isFinal: boolean) => {
+  let gone = false;
+  // The sender's own hide ran (or it started in a hidden page): what is recorded now is late, and
+  // goes in a microtask. Records of the collect phase, before it, are not: they go with the hide.
+  let hideDone = !!life?.hidden;
+  // Held at a pagehide for the visibilitychange that ends the same unload: what is recorded until
+  // then (in any of its listeners, between which microtasks run) goes with that visibilitychange.
+  let holding = false;
+  const hide = (isFinal: boolean, pending = false) => {
     lateQueued = false;
+    holding = pending && !!transport.defer;
+    gone ||= isFinal;
     if (!statsSent && allStats) {
       statsSent = true;
       report(statsEvent(allStats()));
     }
-    void sender.flush(true, isFinal);
+    hideDone = true;
+    // A pagehide of a visible page: its visibilitychange (and web-vitals' INP and CLS) comes next
+    // in this same unload, so send once then. Meanwhile the open batch as registered with
+    // fetchLater (within 0.5 s of its last change) is what the browser sends if the page dies in
+    // between. Without fetchLater, nothing is held: send now.
+    if (holding) return;
+    void sender.flush(true, gone);
   };
-  const unsubscribe = [life?.onHide(guard.wrap('unload', hide), 'send'), life?.onShow(() => void (statsSent = false))];
+  const unsubscribe = [
+    life?.onHide(guard.wrap('unload', hide), 'send'),
+    life?.onShow(() => void (statsSent = gone = hideDone = holding = false)),
+  ];
 
   const replay = () => void delivery.replay();
   addEventListener('online', replay);
@@ -139,9 +157,9 @@ export function createSender(
     add(e) {
       batcher!.add(e);
       // Recorded while hidden, after the hide was sent (a late callback): it may be the last chance.
-      if (life?.hidden && !lateQueued) {
+      if (hideDone && !lateQueued && !holding) {
         lateQueued = true;
-        queueMicrotask(() => hide(false));
+        queueMicrotask(() => hide(gone));
       }
     },
     flush(unloading, isFinal = false) {

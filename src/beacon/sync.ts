@@ -1,4 +1,4 @@
-import { OUTBOX_SYNC_TAG } from './outboxContract';
+import { OUTBOX_SYNC_TAG } from '../shared/swContract';
 
 export { OUTBOX_SYNC_TAG };
 

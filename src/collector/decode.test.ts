@@ -94,3 +94,38 @@ describe('decodeBatch', () => {
     expect([e.status, e.reason]).toEqual([413, 'decoded body exceeds the limit of 65536 bytes']);
   });
 });
+
+describe('decodeBatch: amplification and the inflater', () => {
+  it('answers 413 for a binary batch that decodes past maxChars (8 × maxBytes by default)', async () => {
+    const { batchBomb } = await import('../protocol/amplification.fixture');
+    const e = await failure(decodeBatch(batchBomb(), 'application/vnd.pagepace+binary'));
+    expect(e.status).toBe(413);
+    expect(e.reason).toMatch(/decoded batch exceeds the limit of 524288 characters/);
+    const small = await failure(decodeBatch(bytes(JSON.stringify(batch)), 'application/json', { limits: { maxChars: 5 } }));
+    expect(small.status).toBe(413);
+  });
+
+  it('inflates with zlib: refuses bytes after the deflate data, corrupt data, and output past maxBytes', async () => {
+    const body = await encodeBatch({ ...batch, page: 'x'.repeat(500) }, { deflate: true });
+    await expect(decodeBatch(body, 'application/vnd.pagepace+binary')).resolves.toMatchObject({ page: 'x'.repeat(500) });
+    const junk = new Uint8Array([...body, 1, 2]);
+    expect((await failure(decodeBatch(junk, 'application/vnd.pagepace+binary'))).reason).toMatch(/2 bytes after the end of the deflate data/);
+    const cut = body.subarray(0, body.length - 3);
+    expect((await failure(decodeBatch(cut, 'application/vnd.pagepace+binary'))).reason).toMatch(/corrupt deflate data/);
+    expect((await failure(decodeBatch(body, 'application/vnd.pagepace+binary', { maxBytes: 100 }))).status).toBe(413);
+  });
+});
+
+describe('decodeBatch: built-in decoders are validated in place', () => {
+  it('keeps "__proto__" as data and cleans text in attributes of JSON and binary batches', async () => {
+    const text = '{"v":1,"batchId":"b","sessionId":"s","page":"/p","sentAt":5,"events":[{"kind":"mark","name":"m","value":1,"ts":2,"attrs":{"__proto__":1,"x":"a\\u0000b"}}]}';
+    const fromJson = await decodeBatch(bytes(text), 'application/json');
+    const attrs = fromJson.events[0]!.attrs!;
+    expect(Object.getPrototypeOf(attrs)).toBe(Object.prototype);
+    expect(Object.getOwnPropertyDescriptor(attrs, '__proto__')?.value).toBe(1);
+    expect(attrs.x).toBe('a\ufffdb');
+    const fromBinary = await decodeBatch(await encodeBatch(fromJson, { deflate: false }), 'application/vnd.pagepace+binary');
+    expect(Object.getOwnPropertyDescriptor(fromBinary.events[0]!.attrs!, '__proto__')?.value).toBe(1);
+    expect(Object.getPrototypeOf(fromBinary.events[0]!.attrs!)).toBe(Object.prototype);
+  });
+});

@@ -4,12 +4,12 @@ import type { Batch } from '../core/types';
 import { decompress, parseContentCoding, readBody } from './body';
 import { applyCors, applyPreflight, corsPolicy } from './cors';
 import type { CorsOptions } from './cors';
-import { DEFAULT_DECODERS, resolveDecoder, runDecoder } from './decode';
+import { DEFAULT_DECODERS, OWNED_OUTPUT, resolveDecoder, runDecoder } from './decode';
 import type { BatchDecoder, DecoderEntry } from './decode';
 import { MemoryDedupe, claimsOf, dedupeKey } from './dedupe';
 import type { ClaimOutcome, ClaimStore, DedupeStore } from './dedupe';
 import { CLIENT_CLOSED, CollectorError } from './errors';
-import { validateBatch } from './validate';
+import { checkBatch, DEFAULT_LIMITS } from './validate';
 import type { WireLimits } from './validate';
 
 /** What the collector knows about a delivered batch besides its content. */
@@ -98,7 +98,10 @@ export interface CollectorOptions {
    * like any other.
    */
   decoders?: Record<string, BatchDecoder | DecoderEntry>;
-  /** Tighter or looser bounds on fields; see `DEFAULT_LIMITS`. */
+  /**
+   * Tighter or looser bounds on fields; see `DEFAULT_LIMITS`. `maxChars`, the
+   * bound on the whole decoded batch, defaults to 8 × `maxBytes` here.
+   */
   limits?: Partial<WireLimits>;
   /** How long a body may take to arrive before a 408, in ms. Default 10,000. */
   timeoutMs?: number;
@@ -240,7 +243,9 @@ export function createCollector(options: CollectorOptions): CollectorHandler {
   const { onBatch } = options;
   const maxBytes = options.maxBytes ?? 65_536;
   const timeoutMs = options.timeoutMs ?? 10_000;
-  const limits = options.limits ?? {};
+  // One bound for the whole decoded batch, a multiple of the body's: see WireLimits.maxChars.
+  const maxChars = options.limits?.maxChars ?? 8 * maxBytes;
+  const limits: WireLimits = { ...DEFAULT_LIMITS, ...options.limits, maxChars };
   const cors = corsPolicy(options.cors);
   const store = dedupeStore(options.dedupe);
   const onError = options.onError ?? defaultOnError;
@@ -367,8 +372,8 @@ export function createCollector(options: CollectorOptions): CollectorHandler {
       const coding = parseContentCoding(req.headers['content-encoding']);
       const raw = await readBody(req, { maxBytes, timeoutMs });
       const body = await decompress(raw, coding, maxBytes);
-      const decoded = await runDecoder(entry, body, { maxBytes });
-      const batch = validateBatch(decoded, limits);
+      const decoded = await runDecoder(entry, body, { maxBytes, maxChars });
+      const batch = checkBatch(decoded, limits, OWNED_OUTPUT.has(entry.decode));
       const meta: BatchMeta = {
         contentType: entry.type,
         format: entry.format,

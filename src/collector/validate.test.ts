@@ -94,3 +94,72 @@ describe('validateBatch', () => {
     expect(Object.keys(attrs)).toEqual(['__proto__', 'ok']);
   });
 });
+
+describe('U+0000 and lone surrogates (issue 15, item 4)', () => {
+  const fail = (value: unknown): CollectorError => {
+    try {
+      validateBatch(value);
+    } catch (e) {
+      expect(e).toBeInstanceOf(CollectorError);
+      return e as CollectorError;
+    }
+    throw new Error('expected validateBatch to throw');
+  };
+
+  it.each([
+    ['batchId', (b: ReturnType<typeof good>) => void (b.batchId = 'b\u0000'), 'batchId'],
+    ['sessionId', (b: ReturnType<typeof good>) => void (b.sessionId = 's\ud800'), 'sessionId'],
+    ['event id', (b: ReturnType<typeof good>) => void (b.events[0]!.id = '\udc00x'), 'events[0].id'],
+  ])('refuses them in ids: %s', (_, edit, path) => {
+    const b = good();
+    edit(b);
+    const e = fail(b);
+    expect(e.status).toBe(400);
+    expect(e.path).toBe(path);
+    expect(e.reason).toMatch(/an id without U\+0000 or lone surrogates/);
+  });
+
+  it('refuses them in attribute keys', () => {
+    const b = good();
+    (b.events[0]!.attrs as Record<string, unknown>)['a\u0000b'] = 1;
+    expect(fail(b).reason).toMatch(/has a key with U\+0000 or a lone surrogate/);
+  });
+
+  it('replaces them with U+FFFD in page, kind, name, unit and attribute values; keeps surrogate pairs', () => {
+    const b = good();
+    b.page = 'https://a.example/\u0000x\ud800';
+    b.events[0]!.name = 'L\udfffCP 👩‍💻';
+    b.events[0]!.unit = 'm\u0000s';
+    b.events[1]!.kind = 'ma\ud83drk';
+    (b.events[0]!.attrs as Record<string, unknown>).element = 'img\u0000.hero\udbff';
+    const out = validateBatch(b);
+    expect(out.page).toBe('https://a.example/\ufffdx\ufffd');
+    expect(out.events[0]!.name).toBe('L\ufffdCP 👩‍💻');
+    expect(out.events[0]!.unit).toBe('m\ufffds');
+    expect(out.events[1]!.kind).toBe('ma\ufffdrk');
+    expect(out.events[0]!.attrs!.element).toBe('img\ufffd.hero\ufffd');
+  });
+});
+
+describe('maxChars: the batch as a whole', () => {
+  it('counts every string, keys included, and answers 413 past it', () => {
+    const b = good();
+    // b1 s1 page(25) vital LCP ms good v5-1 element img.hero size bfcache mark checkout:start
+    const chars = 2 + 2 + 25 + 5 + 3 + 2 + 4 + 4 + 7 + 8 + 4 + 7 + 4 + 14;
+    expect(() => validateBatch(b, { maxChars: chars })).not.toThrow();
+    try {
+      validateBatch(b, { maxChars: chars - 1 });
+      throw new Error('expected a 413');
+    } catch (e) {
+      expect((e as CollectorError).status).toBe(413);
+      expect((e as CollectorError).reason).toBe(`batch holds more than ${chars - 1} characters of strings (reached at events[1].name); send smaller batches`);
+    }
+  });
+
+  it('defaults to 8 × 64 KiB', () => {
+    expect(DEFAULT_LIMITS.maxChars).toBe(524_288);
+    const attrs = Object.fromEntries(Array.from({ length: 64 }, (_, k) => [`k${k}`, 'v'.repeat(2048)]));
+    const events = Array.from({ length: 5 }, (_, i) => ({ kind: 'custom', name: 'n', value: i, ts: i, attrs }));
+    expect(() => validateBatch({ ...good(), events })).toThrow(/more than 524288 characters/);
+  });
+});

@@ -1,8 +1,9 @@
-/** Random lowercase hex of `bytes` bytes (crypto where present: ids must not collide across tabs). */
+/**
+ * Random lowercase hex of `bytes` bytes: ids must not collide across tabs. `crypto.getRandomValues`
+ * is in every engine pagepace supports, in workers and in Node 20, secure context or not.
+ */
 export function randomHex(bytes: number): string {
-  const a = new Uint8Array(bytes);
-  if (typeof crypto !== 'undefined') crypto.getRandomValues(a);
-  else for (let i = 0; i < bytes; i++) a[i] = (Math.random() * 256) | 0;
+  const a = crypto.getRandomValues(new Uint8Array(bytes));
   let s = '';
   for (let i = 0; i < bytes; i++) s += (a[i]! | 0x100).toString(16).slice(1);
   return s;

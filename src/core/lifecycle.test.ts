@@ -52,6 +52,15 @@ describe('the page lifecycle', () => {
     expect(page.order).toEqual(['collect', 'send:false', 'send:true']);
   });
 
+  it('leaving a visible page (pagehide, then its visibilitychange): collect once, the send told the visibilitychange is pending, then final', () => {
+    const life = createLifecycle((fn) => fn);
+    life.onHide(() => page.order.push('collect'));
+    life.onHide((final, pending) => page.order.push(`send:${final}:${pending}`), 'send');
+    page.pagehide(); // still visible: the browser updates the visibility after pagehide
+    page.hide();
+    expect(page.order).toEqual(['collect', 'send:true:true', 'send:true:false']);
+  });
+
   it('a pagehide or freeze without a visibilitychange before it is a hide, and a final one', () => {
     const life = createLifecycle((fn) => fn);
     life.onHide((final) => page.order.push(`hide:${final}`), 'send');

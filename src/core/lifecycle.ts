@@ -11,6 +11,11 @@
  * Why on `window` in the bubble phase: visibilitychange is fired at the document and bubbles, so a
  * window bubble listener runs after web-vitals' (window, capture) and any document listener: INP
  * and CLS, which web-vitals reports at hide, are already recorded when `collect` runs.
+ *
+ * Why `pending`: when a visible page is left, the browser fires pagehide first and the
+ * visibilitychange to hidden after it, in the same unload (HTML's "unload a document" steps), and
+ * web-vitals reports INP and CLS only at that visibilitychange. A sender that can keep a request
+ * with the browser (fetchLater) holds it at pagehide and sends once, at the visibilitychange.
  */
 export type HidePhase = 'collect' | 'send';
 
@@ -18,9 +23,11 @@ export type HidePhase = 'collect' | 'send';
 export interface Lifecycle {
   /**
    * Calls `fn` once per hide, in `phase` (all `collect` subscribers before any `send` one), with
-   * `final` true when the page is going away or stopping (pagehide, freeze), not only hidden. Returns unsubscribe.
+   * `final` true when the page is going away or stopping (pagehide, freeze), not only hidden;
+   * `pending` true at a pagehide of a still visible page, whose visibilitychange is still to come.
+   * Returns unsubscribe.
    */
-  onHide(fn: (final: boolean) => void, phase?: HidePhase): () => void;
+  onHide(fn: (final: boolean, pending: boolean) => void, phase?: HidePhase): () => void;
   /** Calls `fn` when the page is visible again (also after a back/forward-cache restore). */
   onShow(fn: () => void): () => void;
   /** Whether the page is hidden now (or was hidden and has not been shown since). */
@@ -30,7 +37,7 @@ export interface Lifecycle {
 }
 
 type Fn = () => void;
-type HideFn = (final: boolean) => void;
+type HideFn = (final: boolean, pending: boolean) => void;
 
 /** Starts the lifecycle; `wrap` keeps a subscriber's failure away from the page and the others. */
 export function createLifecycle(wrap: (fn: Fn) => Fn): Lifecycle {
@@ -39,21 +46,27 @@ export function createLifecycle(wrap: (fn: Fn) => Fn): Lifecycle {
   let hidden = document.visibilityState === 'hidden';
   // One hide per hide: visibilitychange, pagehide and freeze all come when a page goes away.
   let done = false;
+  // A pagehide came: the visibilitychange after it ends the same unload.
+  let gone = false;
 
-  const hide = (final: boolean) => {
+  const hide = (final: boolean, pending = false) => {
     hidden = true;
-    // Recorded between two of the browser's hide events (rare): the sender sends what is new.
-    if (!done) subs.collect.forEach((f) => f(final));
+    // Recorded between two of the browser's hide events: the sender sends what is new.
+    if (!done) subs.collect.forEach((f) => f(final, pending));
     done = true;
-    subs.send.forEach((f) => f(final));
+    subs.send.forEach((f) => f(final, pending));
   };
   const show = () => {
     hidden = false;
     done = false;
+    gone = false;
     shows.forEach((f) => f());
   };
-  const onVisibility = wrap(() => (document.visibilityState === 'hidden' ? hide(false) : show()));
-  const onGone = wrap(() => hide(true));
+  const onVisibility = wrap(() => (document.visibilityState === 'hidden' ? hide(gone) : show()));
+  const onGone = wrap(() => {
+    gone = true;
+    hide(true, document.visibilityState === 'visible');
+  });
   const listeners: Array<[EventTarget, string, EventListener]> = [
     [window, 'visibilitychange', onVisibility],
     [window, 'pagehide', onGone],

@@ -13,6 +13,30 @@ describe('stripUrl', () => {
     ['/checkout?step=pay', '/checkout'],
     ['chrome-extension://abc/content.js?x=1', 'chrome-extension://abc/content.js'],
     ['https://shop.test/cart?', 'https://shop.test/cart'],
+    // Relative URLs keep no query either (issue 15, item 9).
+    ['img/hero.png?token=secret', 'img/hero.png'],
+    ['../x.js?sig=abc#f', '../x.js'],
+    ['./a/b.css?v=1', './a/b.css'],
+    ['hero.png?token=secret', 'hero.png'],
+    // blob: and other schemes without an authority.
+    ['blob:https://shop.test/6f1c-uuid?token=1#x', 'blob:https://shop.test/6f1c-uuid'],
+    ['mailto:a@shop.test?subject=order%2042', 'mailto:a@shop.test'],
+    // data: URLs lose their payload (the image, or a page's text), keep their media type.
+    ['data:image/png;base64,iVBORw0KGgo=', 'data:image/png'],
+    ['DATA:text/html,<p>Hello Alice, your order #42</p>', 'DATA:text/html'],
+    ['data:,secret', 'data:'],
+    // CSS url("…"), quoted or not, and spaces around.
+    ['url("https://shop.test/bg.jpg?sig=1")', 'https://shop.test/bg.jpg'],
+    ["url('img/bg.jpg?sig=1')", 'img/bg.jpg'],
+    ['url(/bg.jpg#x)', '/bg.jpg'],
+    ['url("data:image/svg+xml;utf8,<svg><text>Alice</text></svg>")', 'data:image/svg+xml'],
+    ['  https://shop.test/a?b=1', 'https://shop.test/a'],
+    ['\t/checkout?step=pay \n', '/checkout'],
+    // Userinfo goes, with or without a password, and with a query after it.
+    ['https://user:password@shop.test/a', 'https://shop.test/a'],
+    ['https://alice@shop.test:8443/a?b', 'https://shop.test:8443/a'],
+    ['//user:pw@cdn.test/app.js', '//cdn.test/app.js'],
+    ['ftp://a:b@files.test/', 'ftp://files.test/'],
   ])('removes the query string and fragment of %s', (input, out) => {
     expect(stripUrl(input)).toBe(out);
   });
@@ -26,6 +50,15 @@ describe('stripUrl', () => {
     'why?',
     'route#2',
     '',
+    // Routes and selectors as web-vitals writes them, and words with a colon or a question mark.
+    '/products/:id',
+    '/@alice/posts',
+    'html>body>main>img#hero.big',
+    'TimerHandler:setTimeout',
+    'BUTTON#work.onclick',
+    'time: 3?',
+    'why? because',
+    'a@b.test',
   ])('leaves %j unchanged', (input) => {
     expect(stripUrl(input)).toBe(input);
   });
@@ -50,6 +83,25 @@ describe('stripEventUrls', () => {
       route: '/cart',
       count: 3,
       cached: false,
+    });
+  });
+
+  it('strips relative, blob:, data:, url("…") and userinfo URLs in attrs, own keys only', () => {
+    const e = ev({
+      'attribution.url': 'img/hero.png?token=secret',
+      'attribution.longestScript.entry.sourceURL': '../x.js?sig=abc',
+      'attribution.lcpResourceEntry.name': ' https://user:password@shop.test/hero.png?w=1',
+      bg: 'url("blob:https://shop.test/uuid#t")',
+      poster: 'data:image/jpeg;base64,/9j/4AAQSkZJRg==',
+    });
+    const polluted = Object.create({ inherited: 'https://shop.test/?leak=1' }) as Record<string, string>;
+    Object.assign(polluted, e.attrs);
+    expect(stripEventUrls({ ...e, attrs: polluted }).attrs).toEqual({
+      'attribution.url': 'img/hero.png',
+      'attribution.longestScript.entry.sourceURL': '../x.js',
+      'attribution.lcpResourceEntry.name': 'https://shop.test/hero.png',
+      bg: 'blob:https://shop.test/uuid',
+      poster: 'data:image/jpeg',
     });
   });
 

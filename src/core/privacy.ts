@@ -1,24 +1,29 @@
 import type { PerfEvent } from './types';
 
-const URLISH = /^(?:[a-z][a-z0-9+.-]*:)?\/\/|^\//i;
+/**
+ * URL-looking, once trimmed and unwrapped: without spaces, a scheme (`https:`, `blob:`, `data:`…)
+ * or a path with a slash (`/a`, `../x.js`, `img/hero.png`); or anything with a query (`hero.png?t=1`).
+ * Not: selectors (`main>img#hero`), words (`why?`), names (`route#2`).
+ */
+const URLISH = /^(?=\S*$)([a-z][\w+.-]*:|[^?#]*\/)|^data:|^\S*\?\S/i;
 
-/** Cuts the query string and fragment off a URL-looking string; other strings pass unchanged. */
+/**
+ * Cuts what may be private from a URL-looking string: the query string and fragment, userinfo
+ * (`https://user:password@…`), and a `data:` URL's payload (its content: `data:image/png` stays).
+ * `url("…")` and surrounding spaces are unwrapped; other strings pass unchanged. Relative URLs
+ * are cut, not resolved: the page URL travels with every batch, and this runs on every event.
+ */
 export function stripUrl(s: string): string {
-  if (!URLISH.test(s)) return s;
-  const cut = s.search(/[?#]/);
-  return cut < 0 ? s : s.slice(0, cut);
+  const t = s.trim().replace(/^url\((["']?)(.*)\1\)$/is, '$2');
+  return URLISH.test(t) ? t.replace(/[?#].*|(?<=\/\/)[^/?#]*@|(?<=^data:[^;,]*)[;,].*/gis, '') : s;
 }
 
-/** Strips query strings and fragments from every URL-looking attribute of an event. */
+/** Strips every URL-looking attribute of an event (own keys only); the event itself is never changed. */
 export function stripEventUrls(e: PerfEvent): PerfEvent {
-  if (!e.attrs) return e;
   let attrs: PerfEvent['attrs'];
-  for (const k in e.attrs) {
-    const v = e.attrs[k];
-    if (typeof v === 'string') {
-      const s = stripUrl(v);
-      if (s !== v) (attrs ??= { ...e.attrs })[k] = s;
-    }
+  for (const [k, v] of Object.entries(e.attrs ?? {})) {
+    const s = typeof v == 'string' ? stripUrl(v) : v;
+    if (s !== v) (attrs ??= { ...e.attrs })[k] = s;
   }
   return attrs ? { ...e, attrs } : e;
 }

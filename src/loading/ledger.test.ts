@@ -18,4 +18,12 @@ describe('prefetch ledger', () => {
     l.u.push(['https://s/y', 50, 'hover']);
     expect(wasted(l)).toBe(100);
   });
+
+  it('counts a prefetch still waiting when the page left only if the next navigation was delivered from it', () => {
+    const l: Ledger = { c: 0, b: 0, h: 0, hb: 0, u: [], w: [['https://s/a', 100, 'intent']] };
+    expect(arrive({ ...l, w: [...l.w!] }, 'https://s/a')).toBeUndefined();
+    expect(arrive(l, 'https://s/a', true)).toEqual(['https://s/a', 100, 'intent']);
+    expect(l).toMatchObject({ c: 1, b: 100, h: 1, hb: 100, u: [], w: [] });
+    expect(wasted(l)).toBe(0);
+  });
 });

@@ -3,9 +3,11 @@
  * page can tell whether what the previous page prefetched was used.
  */
 export interface Ledger {
-  /** Prefetches issued this session. */
+  /** Prefetches asked for this session, withdrawn and ignored ones included (the `maxPrefetches` budget). */
+  n?: number;
+  /** Prefetches that really went this session (see `hint`). */
   c: number;
-  /** Their bytes (estimated). */
+  /** Their bytes (measured where the page can see them, else estimated). */
   b: number;
   /** Prefetches then navigated to. */
   h: number;
@@ -13,6 +15,12 @@ export interface Ledger {
   hb: number;
   /** What the current page prefetched: [url, bytes, trigger]. */
   u: Array<[string, number, string]>;
+  /**
+   * What the current page asked for that had not settled yet: [url, estimated bytes, trigger]. A
+   * navigation can come first (a press on the link); the next page counts it if its
+   * `deliveryType` says the prefetch served it.
+   */
+  w?: Array<[string, number, string]>;
   /** The page before this one (for the next-page model). */
   p?: string;
 }
@@ -41,15 +49,23 @@ export function writeLedger(l: Ledger): void {
 
 /**
  * Settles the previous page's prefetches on arrival at `here`: counts a hit when `here` was
- * one of them, then starts this page's list. Returns the hit, if any.
+ * one of them, or was still waiting and this navigation was `delivered` from a prefetch (then it
+ * counts as a prefetch too); then starts this page's lists. Returns the hit, if any.
  */
-export function arrive(l: Ledger, here: string): [string, number, string] | undefined {
-  const hit = l.u.find(([u]) => u == here);
+export function arrive(l: Ledger, here: string, delivered = false): [string, number, string] | undefined {
+  let hit = l.u.find(([u]) => u == here);
+  const late = hit ? undefined : delivered ? l.w?.find(([u]) => u == here) : undefined;
+  if (late) {
+    hit = late;
+    l.c++;
+    l.b += late[1];
+  }
   if (hit) {
     l.h++;
     l.hb += hit[1];
   }
   l.u = [];
+  l.w = [];
   return hit;
 }
 

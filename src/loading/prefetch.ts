@@ -6,7 +6,8 @@ import { networkAllows, pageAllows } from './network';
 import { learn, predict } from './predict';
 import type { Model } from './predict';
 import { learnedPreconnect, preconnectTo } from './preconnect';
-import { hint, speculationRules } from './speculation';
+import { hint, mechanism } from './speculation';
+import type { PrefetchMechanism } from './speculation';
 import { load, save } from './store';
 import { idle, NO_DEPS, now, pageKey, safe } from './types';
 import type { LoadingDeps } from './types';
@@ -47,22 +48,30 @@ export interface PrefetchStartOptions {
 
 /** Counters of prefetching (session totals unless said otherwise). */
 export interface PrefetchStats {
-  /** Prefetches issued in this browser session. */
+  /**
+   * Prefetches that really went in this browser session: a `<link>` that loaded, a `fetch` that was
+   * answered, a Speculation Rule that the page kept (no CSP violation) for the fetch's time, or one
+   * the next page's `deliveryType` shows was used. Hints the browser ignored are not counted.
+   */
   prefetched: number;
-  /** Prefetches issued by this page. */
+  /** Of those, this page's. */
   page: number;
   /** Prefetched pages that were then navigated to. */
   hits: number;
   /** hits / prefetches settled (those of earlier pages). */
   hitRate: number;
-  /** Bytes prefetched (estimated: Speculation Rules do not show their responses to the page). */
+  /** Bytes prefetched (from resource timing for `link` and `fetch`; estimated as this page's size for Speculation Rules, whose responses the page cannot see). */
   bytes: number;
   /** Bytes of prefetches not used by the page that followed. */
   wastedBytes: number;
   /** Whether the network gate and the page allow prefetching now. */
   allowed: boolean;
-  /** `speculationrules` or `link`. */
-  mechanism: 'speculationrules' | 'link';
+  /**
+   * What the next prefetch uses: `speculationrules`; `link` (`<link rel=prefetch>`, where Speculation
+   * Rules are missing or the page's CSP refused them); `fetch` (a low-priority same-origin fetch,
+   * where neither exists, e.g. WebKit).
+   */
+  mechanism: PrefetchMechanism;
   /** Preconnects added by this page (learned and explicit). */
   preconnects: number;
 }
@@ -93,7 +102,8 @@ export function startPrefetch(options: PrefetchStartOptions = {}, deps: LoadingD
   const here = location.href.split('#')[0]!;
   const page = pageKey();
   const ledger = readLedger();
-  const hit = arrive(ledger, here);
+  const nav = performance.getEntriesByType('navigation')[0] as (PerformanceNavigationTiming & { deliveryType?: string }) | undefined;
+  const hit = arrive(ledger, here, nav?.deliveryType == 'navigational-prefetch');
   const from = ledger.p;
   ledger.p = page;
   writeLedger(ledger);
@@ -102,7 +112,6 @@ export function startPrefetch(options: PrefetchStartOptions = {}, deps: LoadingD
   // A prefetched document is about as big, and as slow to fetch, as this one: Speculation Rules
   // do not show their responses to the page, so these are the estimates the byte budget, wasted
   // bytes and the concurrency limit use (a rule counts as in flight for docMs, at least 200 ms).
-  const nav = performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming | undefined;
   const docBytes = nav?.encodedBodySize || nav?.transferSize || 0;
   const docMs = Math.max(200, nav ? nav.responseEnd - nav.requestStart : 0);
 
@@ -120,15 +129,30 @@ export function startPrefetch(options: PrefetchStartOptions = {}, deps: LoadingD
   const allowed = () => networkAllows() && pageAllows();
 
   // Every prefetch counts against the concurrency limit until it settles; only queued ones
-  // (viewport, predicted) wait for a free slot, intent ones go at once.
+  // (viewport, predicted) wait for a free slot, intent ones go at once. The budgets count what
+  // went plus what is waiting (at the estimate); the tally only what went.
+  const waiting: Array<[string, number, string]> = (ledger.w = []);
   const go = (url: string, why: string): void => {
-    if (!live || done.has(url) || !allowed() || ledger.c >= maxN || ledger.b >= maxB) return;
-    ledger.c++;
-    ledger.b += docBytes;
-    ledger.u.push([url, docBytes, why]);
+    if (!live || done.has(url) || !allowed() || (ledger.n ?? ledger.c) >= maxN || ledger.b + waiting.length * docBytes >= maxB) return;
+    const entry: [string, number, string] = [url, docBytes, why];
+    const settled = (bytes: number | undefined) => {
+      active--;
+      waiting.splice(waiting.indexOf(entry), 1);
+      if (bytes !== undefined) {
+        ledger.c++;
+        ledger.b += bytes;
+        ledger.u.push([url, bytes, why]);
+      }
+      writeLedger(ledger);
+      schedule();
+    };
     active++;
+    ledger.n = (ledger.n ?? ledger.c) + 1;
+    waiting.push(entry);
+    const withdraw = hint(url, !!o.prerender && why != 'viewport', settled, docMs, docBytes);
+    if (!withdraw) return void (active--, ledger.n--, waiting.pop());
     writeLedger(ledger);
-    done.set(url, [hint(url, !!o.prerender && why != 'viewport', () => (active--, schedule()), docMs), why]);
+    done.set(url, [withdraw, why]);
   };
   /** Withdraws the `why` hint of `url` (queued or in the page); it may be prefetched again later. */
   const drop = (url: string | undefined, why: string) => {
@@ -241,7 +265,7 @@ export function startPrefetch(options: PrefetchStartOptions = {}, deps: LoadingD
     const settled = ledger.c - ledger.u.length;
     return {
       prefetched: ledger.c, page: ledger.u.length, hits: ledger.h, hitRate: settled ? ledger.h / settled : 0, bytes: ledger.b,
-      wastedBytes: wasted(ledger), allowed: allowed(), mechanism: speculationRules() ? 'speculationrules' : 'link', preconnects: connected.size,
+      wastedBytes: wasted(ledger), allowed: allowed(), mechanism: mechanism(), preconnects: connected.size,
     };
   };
 

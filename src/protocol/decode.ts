@@ -5,11 +5,12 @@ import {
   S_META, S_NAME, S_SHAPE, S_TS, S_VALUE, S_XKEY, S_XVAL, STRING_CHARS_BASE, STRING_CHARS_PER_BYTE, T_FALSE,
   T_STRING, T_TRUE, UNIT_CODE, UNIT_MS,
 } from './constants';
+import { CharBudget } from './budget';
 import { ProtocolError } from './errors';
 import { readNumber, readNumberPayload } from './numbers';
 import { Reader } from './reader';
 import { C_INT, C_NUM, C_STR, C_TIME, C_VNUM, predict, SCHEMAS, STREAM_COUNT } from './schemas';
-import type { Field, Schema } from './schemas';
+import type { Field, Group, Schema } from './schemas';
 import { readStringTable, readTemplates, StringCodes } from './strings';
 import { PROTOCOL_VERSION } from '../core/types';
 
@@ -19,6 +20,14 @@ const STREAM_NAMES = ['HEAD', 'TS', 'NAME', 'VALUE', 'META', 'SHAPE', 'XKEY', 'X
 export interface DecodeOptions {
   /** Largest payload (after inflation) accepted, in bytes. Default `DEFAULT_MAX_BYTES` (1 MiB). */
   maxBytes?: number;
+  /**
+   * Most characters the decoded batch may hold: the lengths of its strings
+   * (ids, page, kinds, names, units, ratings, event ids, attribute keys and
+   * string values), each counted every time it appears, as its JSON would
+   * spell it out. Default 8 × `maxBytes`. Counted while decoding, so a batch
+   * over it is refused before it is built.
+   */
+  maxChars?: number;
 }
 
 /** What the 4-byte header says. */
@@ -49,21 +58,33 @@ export function maxBytesOf(opts: DecodeOptions | undefined): number {
   return typeof m === 'number' && m >= 0 ? m : DEFAULT_MAX_BYTES;
 }
 
+/** Resolves the `maxChars` option. */
+export function maxCharsOf(opts: DecodeOptions | undefined): number {
+  const m = opts?.maxChars;
+  return typeof m === 'number' && m >= 0 ? m : 8 * maxBytesOf(opts);
+}
+
+const overBatch = (limit: number): string => `exceeds the limit of ${limit} characters`;
+
 /**
  * Decodes a payload (`buf[start, end)`, already inflated). `base` maps positions
- * in `buf` to offsets counted from the start of the body.
+ * in `buf` to offsets counted from the start of the body; `maxChars` bounds the
+ * decoded batch (see {@link DecodeOptions.maxChars}).
  */
-export function decodePayload(buf: Uint8Array, start: number, end: number, base: number, header: Header): Batch {
+export function decodePayload(buf: Uint8Array, start: number, end: number, base: number, header: Header, maxChars = Infinity): Batch {
   const r = new Reader(buf, start, end, base);
   const payloadBytes = end - start;
   const templates = readTemplates(r, r.count('template count', 1));
   const tableSize = r.count('string table size', 1);
-  const entries = readStringTable(r, tableSize, templates);
-  let chars = 0;
-  for (const s of entries) chars += s.length;
-  const limit = STRING_CHARS_BASE + STRING_CHARS_PER_BYTE * payloadBytes;
-  if (chars > limit) r.fail(`string table expands to ${chars} chars, over the limit of ${limit} for this payload`);
-  const codes = new StringCodes(entries);
+  // Every entry is handed out at least once, so a table longer than maxChars
+  // is a batch over it: refuse it as such, while the table is being built.
+  const spec = STRING_CHARS_BASE + STRING_CHARS_PER_BYTE * payloadBytes;
+  const tableBudget = maxChars < spec
+    ? new CharBudget(maxChars, 'decoded batch', overBatch)
+    : new CharBudget(spec, 'string table', (l) => `expands past ${l} characters, the amplification limit for this payload`);
+  const entries = readStringTable(r, tableSize, templates, tableBudget);
+  const budget = new CharBudget(maxChars, 'decoded batch', overBatch);
+  const codes = new StringCodes(entries, budget);
   const batchId = codes.read(r, 'batchId');
   const sessionId = codes.read(r, 'sessionId');
   const page = codes.read(r, 'page');
@@ -104,7 +125,7 @@ export function decodePayload(buf: Uint8Array, start: number, end: number, base:
     r.fail(`event count ${eventCount} is more than the ${head.left()} HEAD bytes could hold`, eventsAt);
   }
 
-  const d = new EventDecoder(streams, codes, header.tsMs ? 1 : 10, sentAt);
+  const d = new EventDecoder(streams, codes, budget, header.tsMs ? 1 : 10, sentAt);
   const events: PerfEvent[] = new Array<PerfEvent>(eventCount);
   for (let i = 0; i < eventCount; i++) events[i] = d.event();
 
@@ -135,6 +156,7 @@ class EventDecoder {
   constructor(
     private readonly streams: Reader[],
     private readonly codes: StringCodes,
+    private readonly budget: CharBudget,
     private readonly tsScale: number,
     sentAt: number,
   ) {
@@ -218,6 +240,7 @@ class EventDecoder {
       const buf = shape.buf;
       if (buf[bitmapAt + (f >> 3)]! & (1 << (f & 7))) {
         const field = fields[f]!;
+        this.budget.charge(shape, field.key.length, bitmapAt);
         attrs[field.key] = this.field(field, slots, f, undefined, valueQ, ms);
       }
     }
@@ -232,7 +255,9 @@ class EventDecoder {
           for (let f = 0; f < ng; f++) {
             if (shape.buf[at + (f >> 3)]! & (1 << (f & 7))) {
               const field = g.fields[f]!;
-              attrs[`${g.prefix}.${j}.${field.key}`] = this.field(field, gslots, f, slots, valueQ, ms);
+              const key = groupKey(g, j, f);
+              this.budget.charge(shape, key.length, at);
+              attrs[key] = this.field(field, gslots, f, slots, valueQ, ms);
             }
           }
         }
@@ -307,6 +332,23 @@ class EventDecoder {
     const x = readNumberPayload(r, tag, 'attribute value');
     return x ?? r.fail(`unknown value tag ${tag}`, at);
   }
+}
+
+/** Keys of group items below this index are built once per process. */
+const CACHED_ITEMS = 32;
+const groupKeys = new WeakMap<Group, string[][]>();
+
+/**
+ * `<prefix>.<j>.<field>`: built and interned once for the first items of each
+ * group, since a fresh key string per attribute (hashed anew at every store)
+ * was a good part of what decoding a batch cost.
+ */
+function groupKey(g: Group, j: number, f: number): string {
+  if (j >= CACHED_ITEMS) return `${g.prefix}.${j}.${g.fields[f]!.key}`;
+  let byItem = groupKeys.get(g);
+  if (!byItem) groupKeys.set(g, (byItem = []));
+  const keys = (byItem[j] ??= g.fields.map((field) => `${g.prefix}.${j}.${field.key}`));
+  return keys[f]!;
 }
 
 function readBitmap(r: Reader, bits: number, what: string): void {

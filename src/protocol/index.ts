@@ -7,7 +7,7 @@
 import { PagePaceError } from '../core/errors';
 import type { Batch } from '../core/types';
 import { FLAG_DEFLATE, HEADER_BYTES } from './constants';
-import { decodePayload, maxBytesOf, readHeader } from './decode';
+import { decodePayload, maxBytesOf, maxCharsOf, readHeader } from './decode';
 import type { DecodeOptions } from './decode';
 import { canDeflate, deflateRaw, inflateRaw } from './deflate';
 import { encodeUncompressed } from './encode';
@@ -92,14 +92,14 @@ function withPayload(plain: Uint8Array, packed: Uint8Array): Uint8Array {
 
 /**
  * Decodes a binary body, inflating it when its header says so (bounded by
- * `opts.maxBytes`, default 1 MiB). Rejects with {@link ProtocolError} — and
+ * `opts.maxBytes`, default 1 MiB; the decoded batch by `opts.maxChars`). Rejects with {@link ProtocolError} — and
  * nothing else — on malformed input.
  */
 export async function decodeBatch(bytes: Uint8Array, opts?: DecodeOptions): Promise<Batch> {
   const header = guard(() => readHeader(bytes));
   if (!header.deflated) return decodeBatchSync(bytes, opts);
   const payload = await inflateRaw(bytes.subarray(HEADER_BYTES), maxBytesOf(opts), HEADER_BYTES);
-  return guard(() => decodePayload(payload, 0, payload.length, HEADER_BYTES, header));
+  return guard(() => decodePayload(payload, 0, payload.length, HEADER_BYTES, header, maxCharsOf(opts)));
 }
 
 /**
@@ -114,7 +114,7 @@ export function decodeBatchSync(bytes: Uint8Array, opts?: DecodeOptions): Batch 
     if (bytes.length - HEADER_BYTES > max) {
       throw new ProtocolError(HEADER_BYTES, `payload of ${bytes.length - HEADER_BYTES} bytes exceeds the limit of ${max}`);
     }
-    return decodePayload(bytes, HEADER_BYTES, bytes.length, 0, header);
+    return decodePayload(bytes, HEADER_BYTES, bytes.length, 0, header, maxCharsOf(opts));
   });
 }
 

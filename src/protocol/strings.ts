@@ -1,4 +1,5 @@
 import { DICT_CODES, DICT_SIZE, DICTIONARY } from './dictionary';
+import type { CharBudget } from './budget';
 import type { Reader } from './reader';
 import { Writer } from './writer';
 
@@ -188,43 +189,66 @@ function packHex(w: Writer, s: string, from: number, to: number): void {
   w.pos = p;
 }
 
-/** A decoded template: literal strings and holes (digits × case), alternating as they came. */
-type Template = (string | number)[];
+/**
+ * A decoded template: literal strings and holes (digits × case), alternating
+ * as they came (adjacent literals merged into one), and how many characters a
+ * string built from it has.
+ */
+export interface Template {
+  parts: (string | number)[];
+  chars: number;
+}
 
 /**
  * Reads `count` templates (docs/protocol.md §5.2): literals as strings, holes
- * as numbers (+n lowercase, −n uppercase digits).
+ * as numbers (+n lowercase, −n uppercase digits). Adjacent literals are joined
+ * here, once, so building an entry costs one step per hole rather than one per
+ * segment the input chose to split its text into; an empty literal (which no
+ * writer produces) is refused.
  */
 export function readTemplates(r: Reader, count: number): Template[] {
   const out: Template[] = new Array<Template>(count);
   for (let i = 0; i < count; i++) {
-    const parts: Template = [];
+    const parts: (string | number)[] = [];
+    let chars = 0;
+    let text = '';
+    let pieces: string[] | undefined;
     for (;;) {
       const at = r.pos;
       const h = r.varint('template segment header');
       const type = h & 3;
       const n = Math.floor(h / 8);
       if (type === SEG_LITERAL) {
+        if (n === 0) r.fail('empty template literal', at);
         if (n > r.left()) r.fail(`string length ${n} exceeds the ${r.left()} bytes left`);
-        parts.push(decodeUtf8(r, n));
+        const lit = decodeUtf8(r, n);
+        chars += lit.length;
+        if (text === '') text = lit;
+        else (pieces ??= [text]).push(lit);
       } else if (type === 3) {
         r.fail('template segment type 3 is reserved', at);
       } else {
         if (n === 0) r.fail('template hole of 0 digits', at);
+        if (text !== '') parts.push(pieces ? pieces.join('') : text);
+        text = '';
+        pieces = undefined;
+        chars += n;
         parts.push(type === SEG_HEX_LOWER ? n : -n);
       }
       if (h & LAST) break;
     }
-    out[i] = parts;
+    if (text !== '') parts.push(pieces ? pieces.join('') : text);
+    out[i] = { parts, chars };
   }
   return out;
 }
 
 /**
  * Reads `count` string-table entries (docs/protocol.md §5.2). Lengths are
- * checked against the bytes left before anything is decoded.
+ * checked against the bytes left before anything is decoded, and each entry's
+ * length is charged to `budget` before it is built (§5.2's amplification limit).
  */
-export function readStringTable(r: Reader, count: number, templates: Template[]): string[] {
+export function readStringTable(r: Reader, count: number, templates: Template[], budget?: CharBudget): string[] {
   const entries: string[] = new Array<string>(count);
   const buf = r.buf;
   for (let i = 0; i < count; i++) {
@@ -233,13 +257,16 @@ export function readStringTable(r: Reader, count: number, templates: Template[])
     if (h % 2 === 0) {
       const n = h / 2;
       if (n > r.left()) r.fail(`string length ${n} exceeds the ${r.left()} bytes left`);
-      entries[i] = decodeUtf8(r, n);
+      const s = decodeUtf8(r, n);
+      budget?.charge(r, s.length, at);
+      entries[i] = s;
       continue;
     }
     const t = (h - 1) / 2;
-    const parts = templates[t] ?? r.fail(`string uses template ${t} but there are only ${templates.length}`, at);
+    const template = templates[t] ?? r.fail(`string uses template ${t} but there are only ${templates.length}`, at);
+    budget?.charge(r, template.chars, at);
     let s = '';
-    for (const part of parts) {
+    for (const part of template.parts) {
       if (typeof part === 'string') {
         s += part;
         continue;
@@ -292,22 +319,34 @@ export class StringCodes {
   /** Entries introduced so far. */
   next = 0;
 
-  /** @param entries the decoded string table */
-  constructor(readonly entries: string[]) {}
+  /**
+   * @param entries the decoded string table
+   * @param budget charged with the length of every string handed out, each
+   *   time: one long entry named by thousands of codes costs its length thousands of times
+   */
+  constructor(
+    readonly entries: string[],
+    private readonly budget?: CharBudget,
+  ) {}
 
   /** Reads a string code from `r` and returns its string. */
   read(r: Reader, what: string): string {
     const at = r.pos;
     const c = r.varint(what);
+    let s: string;
     if (c === 0) {
       if (this.next >= this.entries.length) {
         r.fail(`${what}: string code 0 but all ${this.entries.length} table entries are already used`, at);
       }
-      return this.entries[this.next++]!;
+      s = this.entries[this.next++]!;
+    } else if (c <= DICT_SIZE) {
+      s = DICTIONARY[c - 1]!;
+    } else {
+      const i = c - DICT_SIZE - 1;
+      if (i >= this.next) r.fail(`${what}: string code ${c} refers to table entry ${i}, but only ${this.next} are introduced`, at);
+      s = this.entries[i]!;
     }
-    if (c <= DICT_SIZE) return DICTIONARY[c - 1]!;
-    const i = c - DICT_SIZE - 1;
-    if (i >= this.next) r.fail(`${what}: string code ${c} refers to table entry ${i}, but only ${this.next} are introduced`, at);
-    return this.entries[i]!;
+    this.budget?.charge(r, s.length, at);
+    return s;
   }
 }

@@ -2,6 +2,9 @@
 // loaded, reports "update available", activates the waiting worker on request and talks to the
 // worker (stats, invalidation, clearing a tier). Import it lazily: nothing here runs before `load`.
 import { Workbox } from 'workbox-window';
+// Types only: the message strings are the contract's literal types, checked here by the compiler,
+// so this chunk shares no code with the beacon's.
+import type { SwReply, SwRequest, SwTierName } from '../shared/swContract';
 import type { SwStats, SwWorkerConfig } from './types';
 import { swScriptUrl } from './url';
 import { swCounters } from './events';
@@ -39,7 +42,7 @@ export interface SwHandle {
   /** Deletes cached entries whose URL matches, in both tiers; resolves with how many went. */
   invalidate(pattern: RegExp | string): Promise<number>;
   /** Empties L1 (memory), L2 (IndexedDB) or both. */
-  clear(tier: 'l1' | 'l2' | 'all'): Promise<void>;
+  clear(tier: SwTierName): Promise<void>;
   /** Asks the browser to check for a new version now. */
   update(): Promise<void>;
   /** Activates the waiting version; resolves `true` once it controls the page (reload to use it throughout). */
@@ -127,9 +130,9 @@ export function registerServiceWorker(opts: RegisterOptions): SwHandle {
     }
   })();
 
-  const send = async <T>(msg: unknown): Promise<T | undefined> => {
+  const send = async (msg: SwRequest): Promise<SwReply | undefined> => {
     const r = await ready;
-    return ask<T>(r?.active, msg, timeoutMs);
+    return ask<SwReply>(r?.active, msg, timeoutMs);
   };
 
   return {
@@ -138,13 +141,13 @@ export function registerServiceWorker(opts: RegisterOptions): SwHandle {
       return updateAvailable;
     },
     async stats() {
-      const reply = await send<{ ok: boolean; stats?: SwStats }>({ type: 'pagepace:stats' });
-      return reply?.stats;
+      const reply = await send({ type: 'pagepace:stats' });
+      return reply?.ok ? reply.stats : undefined;
     },
     async invalidate(pattern) {
       const re = typeof pattern === 'string' ? new RegExp(pattern) : pattern;
-      const reply = await send<{ ok: boolean; removed?: number }>({ type: 'pagepace:invalidate', pattern: re.source, flags: re.flags });
-      return reply?.removed ?? 0;
+      const reply = await send({ type: 'pagepace:invalidate', pattern: re.source, flags: re.flags });
+      return (reply?.ok && reply.removed) || 0;
     },
     async clear(tier) {
       await send({ type: 'pagepace:clear', tier });
@@ -165,7 +168,7 @@ export function registerServiceWorker(opts: RegisterOptions): SwHandle {
         }, { once: true });
       });
       // The same message workbox-window's messageSkipWaiting() sends, to this exact waiting worker.
-      waiting.postMessage({ type: 'SKIP_WAITING' });
+      waiting.postMessage({ type: 'SKIP_WAITING' } satisfies SwRequest);
       return controlled;
     },
     addEventListener: (type, listener) => target.addEventListener(type, listener),

@@ -1,5 +1,5 @@
-// The shapes exchanged with dist/pagepace-sw.js. They mirror sw/config.ts and sw/stats.ts, which
-// cannot be imported from here (the worker is compiled apart, against the WebWorker lib).
+// The worker's configuration as a page writes it (RegExp patterns allowed; sw/config.ts parses the
+// JSON form). Stats and messages are the shared contract's (src/shared/swContract.ts).
 
 /** How a route answers a request. */
 export type SwStrategy = 'cache-first' | 'network-first' | 'stale-while-revalidate' | 'network-only';
@@ -13,8 +13,19 @@ export interface SwRoute {
   strategy: SwStrategy;
   /** Cache-first: revalidate entries older than this. Stale-while-revalidate: refresh in the background past it (default 0). */
   ttlMs?: number;
-  /** Network-first: answer from the cache when the network takes longer than this (default 3000). */
+  /** Network-first with `fallbackOn: ['timeout']`: how long to wait for the network (default 3000). */
   timeoutMs?: number;
+  /**
+   * Network-first: when, besides a network failure, to answer with the stored copy: `'timeout'`
+   * (slower than `timeoutMs`), `'5xx'` (a server error). Default none: on a site with logins the
+   * stored copy may be stale or someone else's page.
+   */
+  fallbackOn?: Array<'timeout' | '5xx'>;
+  /**
+   * Handle requests that carry `Authorization` (default: left to the browser, never stored). Only for
+   * responses that are the same whoever asks.
+   */
+  authorized?: boolean;
   /** Store what the default policy refuses (no-store, private, non-200). Opaque bodies are never stored. */
   cacheAlways?: boolean;
   /** Let a destination-only route match other origins too. */
@@ -38,27 +49,11 @@ export interface SwWorkerConfig {
   precache?: Array<string | { url: string; revision: string }>;
   /** Page shown to failed navigations with nothing cached (precached automatically). */
   offlineUrl?: string;
+  /**
+   * URLs (RegExp or its source, tested against the full URL) whose request empties both tiers and
+   * the precache first: your logout. Needed in Chromium, which keeps `Clear-Site-Data` from workers.
+   */
+  clearOn?: Array<RegExp | string>;
 }
 
-/** Counters and latency of one tier. */
-export interface SwTierStats {
-  hits: number;
-  misses: number;
-  p50: number;
-  p95: number;
-}
-
-/** What the worker reports (`handle.stats()`). Counters restart when the browser restarts the worker (`since`). */
-export interface SwStats {
-  scriptURL: string;
-  since: number;
-  tiers: { l1: SwTierStats; l2: SwTierStats; network: SwTierStats };
-  l1: { bytes: number; entries: number; evictions: number; budget: number };
-  l2: { bytes: number; entries: number; evictions: number; budget: number; quotaErrors: number };
-  revalidations: number;
-  notModified: number;
-  refused: Record<string, number>;
-  offline: number;
-  errors: number;
-  problems: string[];
-}
+export type { SwStats, SwTierStats } from '../shared/swContract';

@@ -20,6 +20,7 @@ export function swScriptUrl(url: string, config?: SwWorkerConfig): string {
   // Relative URLs mean relative to the page, as everywhere else in the page's API.
   if (config.precache) out.precache = config.precache.map((p) => (typeof p === 'string' ? { url: abs(p), revision: '' } : { url: abs(p.url), revision: p.revision }));
   if (config.offlineUrl) out.offlineUrl = abs(config.offlineUrl);
+  if (config.clearOn) out.clearOn = config.clearOn.map((p) => (p instanceof RegExp ? p.source : p));
   u.searchParams.set('config', JSON.stringify(out));
   return u.href;
 }

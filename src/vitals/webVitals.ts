@@ -1,6 +1,7 @@
 import type { Metric, MetricType, ReportOpts } from 'web-vitals';
 import { importWhenOnline } from '../core/online';
 import type { Attrs, PerfEvent } from '../core/types';
+import { onINPAtHide } from './inpAtHide';
 
 type OnMetric = (cb: (m: MetricType) => void, opts?: ReportOpts) => void;
 type Lib = Record<'onCLS' | 'onFCP' | 'onINP' | 'onLCP' | 'onTTFB', OnMetric>;
@@ -107,5 +108,7 @@ export async function observeVitals(
   lib.onFCP(cb, ro);
   lib.onLCP(cb, ro);
   lib.onCLS(cb, ro);
-  lib.onINP(cb, ro);
+  // Each change when asked for; else once per hide, an interaction just before it included (inpAtHide.ts).
+  if (opts.reportAllChanges) lib.onINP(cb, ro);
+  else onINPAtHide(lib.onINP, cb, ro);
 }

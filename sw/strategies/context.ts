@@ -1,5 +1,5 @@
 import { toEntry } from '../entry';
-import { refusal } from '../policy';
+import { clearsCache, refusal } from '../policy';
 import type { Decision } from '../router';
 import type { Counters } from '../stats';
 import type { TieredCache } from '../tiers';
@@ -17,6 +17,8 @@ export interface StrategyContext {
   offline(): Promise<Response>;
   /** The worker's origin. */
   origin: string;
+  /** Empties both tiers and re-warms the precache: a response said `Clear-Site-Data: "cache"`. */
+  clearSite(): void;
   now(): number;
 }
 
@@ -28,16 +30,21 @@ export type Strategy = (request: Request, d: Decision, ctx: StrategyContext) => 
  * returns the response untouched so the page streams it while the copy is read.
  */
 export function keep(res: Response, d: Decision, ctx: StrategyContext): Response {
-  // An opaque body cannot be read, whatever a route says.
-  const why = res.type === 'opaque' || res.type === 'opaqueredirect' ? 'opaque' : d.cacheAlways ? undefined : refusal({
-    status: res.status, type: res.type, header: (n) => res.headers.get(n),
-  });
+  const h = (n: string) => res.headers.get(n);
+  if (clearsCache(h('clear-site-data'))) {
+    // A logout: nothing of the previous user may be served again, this response included.
+    ctx.clearSite();
+    return res;
+  }
+  const why = refusal({ status: res.status, type: res.type, header: h }, d.cacheAlways);
   if (why) {
     ctx.counters.refused(why);
     return res;
   }
   const copy = res.clone();
-  ctx.waitUntil(toEntry(copy, d.key.replace(/#.*$/, ''), ctx.now(), d.pinned).then((e) => ctx.cache.store(d.key, e)).catch(() => ctx.counters.error()));
+  // A Clear-Site-Data that arrives while the body is read wins: the copy is then dropped.
+  const epoch = ctx.cache.epoch;
+  ctx.waitUntil(toEntry(copy, d.key.replace(/#.*$/, ''), ctx.now(), d.pinned).then((e) => ctx.cache.store(d.key, e, epoch)).catch(() => ctx.counters.error()));
   return res;
 }
 

@@ -6,8 +6,9 @@ import { fromNetwork } from './context';
 const LATE = 'late' as const;
 
 /**
- * Network, stored on success; the cached copy (any age) when the network fails, answers 5xx, or takes
- * longer than the route's timeout while a copy exists; then, for navigations, the offline page.
+ * Network, stored on success; the cached copy (any age) when the network fails — and, when the
+ * route asks (`fallbackOn`), when it answers 5xx or takes longer than its timeout while a copy
+ * exists; then, for navigations, the offline page.
  */
 export const networkFirst: Strategy = async (request, d, ctx) => {
   const net = fromNetwork(request, d, ctx).catch(() => undefined);
@@ -25,7 +26,7 @@ export const networkFirst: Strategy = async (request, d, ctx) => {
     }
     res = await net;
   }
-  if (res && res.status < 500) return res;
+  if (res && (res.status < 500 || !d.on5xx)) return res;
   const copy = await cached();
   if (copy) return copy;
   if (res) return res;

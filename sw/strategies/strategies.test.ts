@@ -49,11 +49,17 @@ function worker(cfg: { routes?: RouteConfig[]; timeoutMs?: number } = {}) {
     cache, counters, origin: O, preload: undefined, now: () => clock.now,
     waitUntil: (p) => void pending.push(p.catch(() => undefined)),
     offline: async () => new Response('offline page', { status: 503 }),
+    clearSite: () => {
+      cleared++;
+      pending.push(cache.clear('all'));
+    },
   };
+  let cleared = 0;
   const decision = (url: string, facts: Partial<RequestFacts> = {}) =>
     decide({ url, method: 'GET', destination: '', mode: 'cors', range: false, ...facts }, config, O, new Map());
   return {
     l1, l2, counters, clock, decision,
+    cleared: () => cleared,
     async serve(url: string, facts: Partial<RequestFacts> = {}) {
       const d = decision(url, facts);
       if (!d) throw new Error(`${url} is not handled`);
@@ -89,7 +95,7 @@ afterEach(() => vi.unstubAllGlobals());
 
 describe('network-first', () => {
   const feed = `${O}/api/feed`;
-  const routes: RouteConfig[] = [{ pattern: '/api/feed', strategy: 'network-first', timeoutMs: 40 }];
+  const routes: RouteConfig[] = [{ pattern: '/api/feed', strategy: 'network-first', timeoutMs: 40, fallbackOn: ['timeout', '5xx'] }];
 
   it('answers from the network and stores what it got', async () => {
     const w = worker({ routes });
@@ -117,7 +123,7 @@ describe('network-first', () => {
   });
 
   it('the timeout comes from the config when the route has none', async () => {
-    const w = worker({ routes: [{ pattern: '/api/feed', strategy: 'network-first' }], timeoutMs: 30 });
+    const w = worker({ routes: [{ pattern: '/api/feed', strategy: 'network-first', fallbackOn: ['timeout'] }], timeoutMs: 30 });
     expect(w.decision(feed)).toMatchObject({ strategy: 'network-first', timeoutMs: 30 });
   });
 
@@ -125,6 +131,27 @@ describe('network-first', () => {
     const w = worker({ routes });
     origin(later(120, 'slow'));
     expect(await (await w.serve(feed)).text()).toBe('slow');
+  });
+
+  it('by default, waits for a slow answer and shows a 5xx: the copy is only for a network failure', async () => {
+    const w = worker({ routes: [{ pattern: '/api/feed', strategy: 'network-first' }], timeoutMs: 30 });
+    expect(w.decision(feed)).toMatchObject({ timeoutMs: 0, on5xx: false });
+    origin('v1');
+    await w.serve(feed);
+    await w.settle();
+    origin(later(120, 'slow'));
+    expect(await (await w.serve(feed)).text()).toBe('slow');
+    await w.settle();
+    origin(later(0, 'broken', 503));
+    const res = await w.serve(feed);
+    expect([res.status, await res.text()]).toEqual([503, 'broken']);
+    origin(offline);
+    expect(await (await w.serve(feed)).text()).toBe('slow');
+  });
+
+  it('the built-in navigation route falls back only on a network failure', () => {
+    const w = worker();
+    expect(w.decision(`${O}/account`, { mode: 'navigate', destination: 'document' })).toMatchObject({ strategy: 'network-first', timeoutMs: 0, on5xx: false });
   });
 
   it('when the network fails or answers 5xx, answers from the cache', async () => {
@@ -262,5 +289,70 @@ describe('what a route may opt into', () => {
     const w = worker({ routes });
     expect(w.decision(url, { method: 'POST' })).toBeUndefined();
     expect(w.decision(url, { range: true })).toBeUndefined();
+  });
+});
+
+describe('one user\'s response never reaches another', () => {
+  const feed = `${O}/api/feed`;
+  it('a response that varies on anything but Accept-Encoding is never stored, even with cacheAlways', async () => {
+    for (const cacheAlways of [false, true]) {
+      const w = worker({ routes: [{ pattern: '/api/', strategy: 'stale-while-revalidate', cacheAlways }] });
+      const calls = origin(async () => new Response('mine', { headers: { vary: 'Accept-Encoding, Cookie' } }));
+      await w.serve(feed);
+      await w.settle();
+      await w.serve(feed);
+      expect(calls).toHaveLength(2);
+      expect([w.l1.size, w.l2.map.size]).toEqual([0, 0]);
+      expect(w.counters.snapshot().refused).toEqual({ vary: 2 });
+    }
+  });
+
+  it('a stored entry that varies per request (an older worker\'s) is a miss', async () => {
+    const w = worker({ routes: [{ pattern: '/api/', strategy: 'cache-first' }] });
+    const { toEntry } = await import('../entry');
+    const e = await toEntry(new Response('alice', { headers: { vary: 'Cookie' } }), feed, 0);
+    w.l2.map.set(feed, e);
+    const { isEntry } = await import('../entry');
+    expect(isEntry(e.meta, e.body)).toBe(false);
+  });
+
+  it('requests with Authorization are left to the browser unless the route says authorized', () => {
+    const w = worker({ routes: [{ pattern: '/api/feed', strategy: 'stale-while-revalidate' }, { pattern: '/api/public', strategy: 'cache-first', authorized: true }] });
+    expect(w.decision(feed, { auth: true })).toBeUndefined();
+    expect(w.decision(`${O}/a.js`, { destination: 'script', auth: true })).toBeUndefined();
+    expect(w.decision(`${O}/api/public`, { auth: true })).toMatchObject({ strategy: 'cache-first' });
+    expect(w.decision(feed)).toMatchObject({ strategy: 'stale-while-revalidate' });
+  });
+
+  it('Clear-Site-Data: "cache" (or "*") empties both tiers, and that response is not stored', async () => {
+    for (const value of ['"cache"', '"cookies", "*"']) {
+      const w = worker({ routes: [{ pattern: '/', strategy: 'network-first' }] });
+      origin('alice');
+      await w.serve(`${O}/account`);
+      await w.settle();
+      expect(w.l2.map.size).toBe(1);
+      origin(async () => new Response('bye', { headers: { 'clear-site-data': value } }));
+      await w.serve(`${O}/logout`);
+      await w.settle();
+      expect([w.cleared(), w.l1.size, w.l2.map.size]).toEqual([1, 0, 0]);
+    }
+  });
+
+  it('a response read before a clear is not stored after it', async () => {
+    const w = worker({ routes: [{ pattern: '/', strategy: 'network-first' }] });
+    const slow = held('alice');
+    origin(slow.answer);
+    const page = w.serve(`${O}/account`);
+    const res = await Promise.race([page, new Promise<undefined>((r) => setTimeout(r, 20))]);
+    expect(res).toBeUndefined();
+    slow.release();
+    const r = await page;
+    // The clear comes while the body is still being read into an entry.
+    const text = r.text();
+    origin(async () => new Response('bye', { headers: { 'clear-site-data': '"cache"' } }));
+    await w.serve(`${O}/logout`);
+    await text;
+    await w.settle();
+    expect([w.l1.size, w.l2.map.size]).toEqual([0, 0]);
   });
 });

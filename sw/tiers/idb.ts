@@ -1,5 +1,6 @@
 import { createStore, promisifyRequest } from 'idb-keyval';
 import type { UseStore } from 'idb-keyval';
+import { SW_DB, SW_STORE } from '../../src/shared/swContract';
 import { isEntry } from '../entry';
 import type { Entry, Meta } from '../entry';
 
@@ -40,8 +41,8 @@ const isQuotaError = (e: unknown) => e instanceof DOMException && (e.name === 'Q
  * Creates L2 over its own idb-keyval store. `maxBytes` is the configured ceiling; the effective budget
  * also stays a margin below what `navigator.storage.estimate()` says is free for the origin.
  */
-export function createIdbTier(maxBytes: number, dbName = 'pagepace-sw'): IdbTier {
-  const store: UseStore = createStore(dbName, 'entries');
+export function createIdbTier(maxBytes: number, dbName = SW_DB): IdbTier {
+  const store: UseStore = createStore(dbName, SW_STORE);
   let index: Map<string, IndexRow> | undefined;
   let loading: Promise<Map<string, IndexRow>> | undefined;
   let total = 0;

@@ -7,13 +7,18 @@ import type { Lru } from './memory';
 export interface TieredCache {
   /** L1, then L2 (promoting what it finds to L1). Never throws: a failure is a miss. */
   lookup(key: string): Promise<Entry | undefined>;
-  /** Into L1 at once, into L2 when the returned promise settles (hand it to `waitUntil`). */
-  store(key: string, entry: Entry): Promise<void>;
+  /**
+   * Into L1 at once, into L2 when the returned promise settles (hand it to `waitUntil`). With
+   * `epoch`, nothing is stored if the cache was cleared since that epoch was read.
+   */
+  store(key: string, entry: Entry, epoch?: number): Promise<void>;
   /** A 304 confirmed the entry: restart its age in both tiers. */
   refresh(key: string, entry: Entry): Promise<void>;
   /** Deletes the keys passing `test` from both tiers; returns how many distinct keys went. */
   invalidate(test: (key: string) => boolean): Promise<number>;
   clear(tier: 'l1' | 'l2' | 'all'): Promise<void>;
+  /** Counts clears: a response read before a clear must not be stored after it. */
+  readonly epoch: number;
   l1: Lru<Entry>;
   l2: IdbTier;
 }
@@ -21,6 +26,7 @@ export interface TieredCache {
 /** Joins the tiers. `now` is injectable so expiry can be reasoned about in one place. */
 export function createTieredCache(l1: Lru<Entry>, l2: IdbTier, counters: Counters, now = () => Date.now()): TieredCache {
   const l1Put = (key: string, e: Entry) => l1.set(key, e, e.meta.size);
+  let epoch = 0;
   return {
     l1,
     l2,
@@ -44,7 +50,8 @@ export function createTieredCache(l1: Lru<Entry>, l2: IdbTier, counters: Counter
       void l2.touch(key, cold.meta, now());
       return cold;
     },
-    async store(key, entry) {
+    async store(key, entry, at = epoch) {
+      if (at !== epoch) return;
       l1Put(key, entry);
       await l2.put(key, entry);
     },
@@ -60,7 +67,11 @@ export function createTieredCache(l1: Lru<Entry>, l2: IdbTier, counters: Counter
       for (const k of cold) keys.add(k);
       return keys.size;
     },
+    get epoch() {
+      return epoch;
+    },
     async clear(tier) {
+      epoch++;
       if (tier !== 'l2') l1.clear();
       if (tier !== 'l1') await l2.clear();
     },

@@ -1,0 +1,13 @@
+// The strict-CSP page's own code (inline script is refused there): events from the script tag's
+// instance and from one that encodes in a Web Worker (worker-src 'self'), and prefetch under the policy.
+addEventListener('load', async () => {
+  const tag = H.pace();
+  const worker = window.PagePace.createPagePace({ endpoint: '/collect', worker: true, vitals: false, lazy: false, prefetch: false });
+  for (let i = 0; i < 10; i++) {
+    tag.track('csp.tag', i);
+    worker.track('csp.worker', i);
+  }
+  await Promise.all([tag.flush(), worker.flush()]);
+  const pf = await H.until(() => { const p = tag.stats().prefetch; return p && p.page > 0 && p; }, 6000);
+  H.report('done', { encoder: worker.stats().encoder, prefetch: pf || tag.stats().prefetch || null });
+});

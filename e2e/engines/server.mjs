@@ -1,0 +1,91 @@
+// The engine suite's server: the built client (/dist/, /pagepace-sw.js), the scenario pages
+// (/e/), a real collector (/collect, with a 503 switch), small assets that count their requests,
+// and /result, where the pages report what they found. Listens on 127.0.0.1, port 0.
+import { readFile } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import { dirname, extname, join, normalize, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createCollector } from '../../dist/collector.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = join(here, '..', '..');
+const pagesDir = join(here, 'pages');
+const dist = join(root, 'dist');
+const TYPES = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.mjs': 'text/javascript', '.json': 'application/json', '.svg': 'image/svg+xml' };
+/** The strict policy of csp*.html: no inline script, no eval, no blob: workers. */
+export const STRICT_CSP = "script-src 'self'; worker-src 'self'";
+
+const svg = (w, h, hue) => `<svg xmlns="http://www.w3.org/2000/svg" width="${w}" height="${h}"><rect width="100%" height="100%" fill="hsl(${hue} 60% 60%)"/></svg>`;
+
+export async function startServer() {
+  /** @type {Array<{ batch: any, meta: any }>} */
+  const batches = [];
+  /** @type {Array<{ path: string, purpose?: string, t: number }>} */
+  const requests = [];
+  /** @type {Map<string, unknown[]>} key → values reported by pages, in order. */
+  const results = new Map();
+  const state = { refuse: 0, offline: false };
+  const collector = createCollector({ onBatch: (batch, meta) => void batches.push({ batch, meta }) });
+
+  const send = (res, status, type, body, headers = {}) => {
+    res.writeHead(status, { 'Content-Type': type, 'Content-Length': Buffer.byteLength(body), 'Cache-Control': 'no-cache', ...headers });
+    res.end(body);
+  };
+  const server = createServer(async (req, res) => {
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    const path = url.pathname;
+    requests.push({ path: path + url.search, purpose: req.headers['sec-purpose'] ?? req.headers.purpose, t: Date.now() });
+    // "Offline": every request fails at the network level, as when the connection is gone.
+    if (state.offline) return void req.socket.destroy();
+    try {
+      if (path === '/collect') {
+        if (req.method === 'POST' && state.refuse > 0) {
+          state.refuse--;
+          req.resume();
+          return send(res, 503, 'text/plain', 'refused by the suite');
+        }
+        return collector(req, res);
+      }
+      if (path === '/result' && req.method === 'POST') {
+        let body = '';
+        for await (const c of req) body += c;
+        const { key, value } = JSON.parse(body);
+        if (!results.has(key)) results.set(key, []);
+        results.get(key).push(value);
+        return send(res, 204, 'text/plain', '');
+      }
+      if (path === '/pagepace-sw.js') return send(res, 200, 'text/javascript', await readFile(join(dist, 'pagepace-sw.js')), { 'Service-Worker-Allowed': '/' });
+      if (path.startsWith('/img/')) return send(res, 200, 'image/svg+xml', svg(Number(url.searchParams.get('w')) || 600, Number(url.searchParams.get('h')) || 300, path.length * 37 % 360), { 'Cache-Control': 'max-age=600' });
+      if (path.startsWith('/asset/')) return send(res, 200, 'text/javascript', `window.assetRuns = (window.assetRuns || 0) + 1; // ${path}`, { 'Cache-Control': 'max-age=600' });
+      const [dir, base] = path.startsWith('/dist/') ? [dist, path.slice(6)] : path.startsWith('/e/') ? [pagesDir, path.slice(3)] : [];
+      if (dir) {
+        const file = normalize(join(dir, base));
+        const body = file.startsWith(dir + sep) ? await readFile(file).catch(() => null) : null;
+        if (body) {
+          const headers = {};
+          if (base.startsWith('csp')) headers['Content-Security-Policy'] = STRICT_CSP;
+          // Pages reached by prefetch: reusable from the HTTP cache for a minute (what <link rel=prefetch> and the fetch fallback need).
+          if (base.startsWith('next')) headers['Cache-Control'] = 'private, max-age=60';
+          return send(res, 200, TYPES[extname(file)] ?? 'application/octet-stream', body, headers);
+        }
+      }
+      send(res, 404, 'text/plain', 'not found');
+    } catch (err) {
+      if (!res.headersSent) send(res, 500, 'text/plain', String(err));
+    }
+  });
+  await new Promise((resolve, reject) => server.once('error', reject).listen(0, '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${server.address().port}`;
+  return {
+    url, batches, requests, results, state,
+    /** Events the collector accepted, flattened, with the batch's media type. */
+    events: () => batches.flatMap(({ batch, meta }) => batch.events.map((e) => ({ ...e, contentType: meta.contentType }))),
+    reset() {
+      batches.splice(0);
+      requests.splice(0);
+      results.clear();
+      Object.assign(state, { refuse: 0, offline: false });
+    },
+    close: () => new Promise((resolve) => (server.closeAllConnections(), server.close(() => resolve(undefined)))),
+  };
+}
