@@ -35,7 +35,17 @@ test('a page with the script tag delivers all five Core Web Vitals to the collec
   page.on('request', (r) => /pagepace\.(web-vitals|attribution)\.js/.test(r.url()) && chunks.push(r.url()));
   const events = await visitAndLeave(page, demo, '/vitals.html', 'p:text("A late banner")');
   expectVitals(events);
-  expect(chunks.map((u) => u.split('/').pop())).toEqual(['pagepace.web-vitals.js']);
+  // Breakdowns by default: web-vitals' attribution build, in place of the plain one.
+  expect(chunks.map((u) => u.split('/').pop())).toEqual(['pagepace.attribution.js']);
+  const last = (n: string) => events.filter((x) => x.name === n).at(-1)!;
+  const sum = (e: { attrs?: Record<string, unknown> }, parts: string[]) => parts.reduce((a, p) => a + (e.attrs![`attribution.${p}`] as number), 0);
+  const lcp = last('LCP');
+  expect(sum(lcp, ['timeToFirstByte', 'resourceLoadDelay', 'resourceLoadDuration', 'elementRenderDelay'])).toBeCloseTo(lcp.value, 0);
+  expect(lcp.attrs!['attribution.target']).toEqual(expect.any(String));
+  const inp = last('INP');
+  expect(sum(inp, ['inputDelay', 'processingDuration', 'presentationDelay'])).toBeCloseTo(inp.value, -1);
+  expect(inp.attrs!['attribution.interactionTarget']).toContain('work');
+  expect(last('CLS').attrs!['attribution.largestShiftTarget']).toEqual(expect.any(String));
   const batch = demo.store.list().find((b) => b.batch.events.some((e) => e.name === 'LCP'))!.batch;
   expect(batch.v).toBe(1);
   expect(batch.page).toMatch(/\/vitals\.html$/);
@@ -47,18 +57,35 @@ test('an app that imports the npm entry through a bundler delivers them too', as
   expectVitals(events);
 });
 
-test('vitals.attribution loads the attribution chunk on demand and sends its fields as attrs', async ({ page, demo }) => {
+test('vitals: { attribution: false } loads the plain build and sends no breakdowns', async ({ page, demo }) => {
   const chunks: string[] = [];
   page.on('request', (r) => /pagepace\.(web-vitals|attribution)\.js/.test(r.url()) && chunks.push(r.url()));
   await page.goto('/fixtures/api.html');
   expect(chunks).toEqual([]); // not part of the eager script
-  await page.evaluate(() => (window as any).PagePace.createPagePace({ endpoint: '/collect', vitals: { attribution: true } }));
+  await page.evaluate(() => (window as any).PagePace.createPagePace({ endpoint: '/collect', vitals: { attribution: false } }));
   await page.click('#work');
   const session = await sessionOf(page);
   await page.goto('/fixtures/blank.html');
   const events = await waitForNames(demo, session, ['LCP', 'TTFB']);
-  expect(chunks.map((u) => u.split('/').pop())).toEqual(['pagepace.attribution.js']); // in place of the plain build
+  expect(chunks.map((u) => u.split('/').pop())).toEqual(['pagepace.web-vitals.js']);
   const lcp = events.find((e) => e.name === 'LCP')!;
-  expect(lcp.attrs).toMatchObject({ navigationType: 'navigate', 'attribution.target': expect.any(String) });
-  expect(events.find((e) => e.name === 'TTFB')!.attrs).toHaveProperty(['attribution.waitingDuration']);
+  expect(lcp.attrs).toMatchObject({ navigationType: 'navigate' });
+  expect(Object.keys(lcp.attrs!).filter((k) => k.startsWith('attribution.'))).toEqual([]);
+});
+
+test('summary() has an entry per LCP part once LCP is final, and a budget can name one', async ({ page }) => {
+  await page.goto('/fixtures/api.html');
+  await page.evaluate(() => {
+    const w = window as any;
+    w.over = [];
+    w.pace = w.PagePace.createPagePace({ endpoint: '/collect', budgets: { 'LCP.timeToFirstByte': 0 }, onBudgetExceeded: (e: unknown) => w.over.push(e) });
+  });
+  await page.click('#work'); // an input finalises LCP
+  await expect.poll(() => page.evaluate(() => (window as any).pace.summary()['LCP.timeToFirstByte']?.count ?? 0)).toBe(1);
+  const s = await page.evaluate(() => (window as any).pace.summary());
+  for (const part of ['LCP.timeToFirstByte', 'LCP.resourceLoadDelay', 'LCP.resourceLoadDuration', 'LCP.elementRenderDelay']) {
+    expect(Object.keys(s[part]).sort(), part).toEqual(['count', 'p50', 'p75', 'p90', 'p95', 'p99']);
+  }
+  expect(s['LCP.timeToFirstByte'].p75 + s['LCP.resourceLoadDelay'].p75 + s['LCP.resourceLoadDuration'].p75 + s['LCP.elementRenderDelay'].p75).toBeCloseTo(s.LCP.p75, 0);
+  await expect.poll(() => page.evaluate(() => (window as any).over.length)).toBeGreaterThan(0);
 });

@@ -115,6 +115,35 @@ export const SCENARIOS = [
     },
   },
   {
+    // Speculation Rules prerender (Chromium): pagepace sends nothing before the user opens the page.
+    name: 'prerender',
+    async run(d, s) {
+      await d.goto(`${s.url}/e/prerender.html`);
+      const ran = await result(s, 'prerendered.ran', 4000).catch(() => null); // before the click only if prerendered
+      await sleep(1500); // what a user's hesitation gives a prerendered page: time to send, if it would
+      const page = (b) => String(b.batch.page).includes('/e/prerendered.html');
+      const before = s.batches.filter(page).length;
+      await d.click('#go');
+      const { activationStart } = await result(s, 'prerendered.arrived');
+      await d.click('#work');
+      await d.goto(`${s.url}/e/blank.html`);
+      await until(() => count(s, 'pr.early') > 0, 10_000);
+      await sleep(500);
+      const mine = s.batches.filter(page).flatMap((b) => b.batch.events);
+      const early = mine.filter((e) => e.name === 'pr.early');
+      const types = [...new Set(mine.filter((e) => e.kind === 'vital' || e.kind === 'navigation').map((e) => e.attrs?.navigationType))];
+      const prerendered = !!ran?.prerendering && activationStart > 0;
+      return [
+        { feature: 'prerender: nothing sent before activation', ok: before === 0, value: prerendered ? `${before} batches in 1.5 s while prerendered` : 'not prerendered by this engine' },
+        {
+          feature: 'prerender: after activation, events once and vitals marked',
+          ok: early.length === 1 && (!prerendered || (early[0].value === 1 && types.length === 1 && types[0] === 'prerender')),
+          value: `${early.length}× the early event; navigationType ${types.join(', ') || 'none'}`,
+        },
+      ];
+    },
+  },
+  {
     name: 'worker encoder and main-thread fallback',
     async run(d, s) {
       await d.goto(`${s.url}/e/worker.html`);
