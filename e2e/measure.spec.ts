@@ -122,7 +122,9 @@ test('a route change in an SPA starts a new route view, and metrics go to the ro
   expect(summaries.checkout.t).toMatchObject({ count: 1, p50: 3 });
   expect(summaries.all.t).toMatchObject({ count: 3 });
   expect(summaries.cart.INP.p75).toBeGreaterThanOrEqual(250);
-  expect(summaries.home.INP).toBeUndefined();
+  // With soft navigations (on by default, where the browser has them) the click on the link is the
+  // home view's own interaction: a quick one. The slow click belongs to the cart.
+  expect(summaries.home.INP?.p75 ?? 0).toBeLessThan(250);
 
   const session = await sessionOf(page);
   await page.goto('/fixtures/blank.html');

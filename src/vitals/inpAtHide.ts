@@ -6,7 +6,7 @@ type OnINP = (cb: (m: MetricType) => void, opts?: ReportOpts) => void;
  * web-vitals' `onINP` as pagepace reports it: the latest value once per hide, like web-vitals'
  * default, but without losing an interaction made shortly before the page is hidden.
  *
- * Why: web-vitals 5 processes Event Timing entries in idle time (`whenIdleOrHidden`, an idle
+ * Why: web-vitals 6 processes Event Timing entries in idle time (`whenIdleOrHidden`, an idle
  * callback of up to 1 s, or the next `visibilitychange`). An interaction less than about a second
  * before a hide is processed by that `visibilitychange` listener, which runs after web-vitals' own
  * forced report at hide has already found no INP; the update that follows is not forced, so without
@@ -16,14 +16,15 @@ type OnINP = (cb: (m: MetricType) => void, opts?: ReportOpts) => void;
  * itself comes while hidden.
  */
 export function onINPAtHide(onINP: OnINP, cb: (m: MetricType) => void, opts: ReportOpts): void {
-  let held: MetricType | undefined;
+  // The latest of each metric: with soft navigations every route view has an INP of its own (its id).
+  const held = new Map<string, MetricType>();
   const pass = () => {
-    const m = held;
-    held = undefined;
-    if (m) cb(m);
+    const all = [...held.values()];
+    held.clear();
+    all.forEach(cb);
   };
   onINP((m) => {
-    held = m;
+    held.set(m.id, m);
     if (document.visibilityState === 'hidden') pass();
   }, { ...opts, reportAllChanges: true });
   addEventListener('visibilitychange', () => document.visibilityState === 'hidden' && pass(), true);
