@@ -236,6 +236,26 @@ const serviceWorker = shape({
   config: is(isObj, 'an object of routes, TTLs and budgets (see sw/README.md)'),
 }, 0, ['config']);
 
+/** `prefetch`'s checks, also run by the standalone `pagepace/prefetch` entry. */
+export const checkPrefetch: Check = feature({
+  hoverDelayMs: num(0, 5000, 1),
+  ignore: is((v) => Array.isArray(v) && v.every((r) => r instanceof RegExp), 'an array of RegExp'),
+  origins: is(
+    (v) => Array.isArray(v) && v.every((x) => typeof x === 'string' && /^https?:\/\/[^/]+$/.test(x)),
+    'an array of origins such as ["https://cdn.example.com"]',
+  ),
+  viewport: flag,
+  intent: flag,
+  predict: flag,
+  predictThreshold: num(0, 1),
+  predictTop: num(1, 10, 1),
+  prerender: flag,
+  concurrency: num(1, 16, 1),
+  maxPrefetches: num(0, 1000, 1),
+  maxBytes: num(0, 1e9),
+  preconnect: flag,
+}, 0, ['ignore', 'origins']);
+
 const config = shape({
   endpoint: str('a non-empty URL string such as "/collect"'),
   format: is((v) => FORMATS.includes(v as string), FORMATS.map((f) => `"${f}"`).join(' or '), 'binary'),
@@ -262,24 +282,7 @@ const config = shape({
     onLoad: fn,
     onError: fn,
   }),
-  prefetch: feature({
-    hoverDelayMs: num(0, 5000, 1),
-    ignore: is((v) => Array.isArray(v) && v.every((r) => r instanceof RegExp), 'an array of RegExp'),
-    origins: is(
-      (v) => Array.isArray(v) && v.every((x) => typeof x === 'string' && /^https?:\/\/[^/]+$/.test(x)),
-      'an array of origins such as ["https://cdn.example.com"]',
-    ),
-    viewport: flag,
-    intent: flag,
-    predict: flag,
-    predictThreshold: num(0, 1),
-    predictTop: num(1, 10, 1),
-    prerender: flag,
-    concurrency: num(1, 16, 1),
-    maxPrefetches: num(0, 1000, 1),
-    maxBytes: num(0, 1e9),
-    preconnect: flag,
-  }, 0, ['ignore', 'origins']),
+  prefetch: checkPrefetch,
   serviceWorker: (v, p) => (v === undefined || v === false ? false : serviceWorker(v, p)),
   worker: feature({ url: str('the URL of pagepace.worker.js') }, 1),
   batch: shape({

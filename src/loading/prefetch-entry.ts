@@ -1,5 +1,18 @@
 /** `pagepace/prefetch`: prefetching and preconnecting on their own. */
-export { startPrefetch } from './prefetch';
+import { checkPrefetch } from '../core/config';
+import { startPrefetch as start } from './prefetch';
+import type { Prefetcher, PrefetchStartOptions } from './prefetch';
+import type { LoadingDeps } from './types';
+
+/**
+ * Starts prefetching and preconnecting without the rest of pagepace. Options are checked as
+ * `createPagePace`'s `prefetch` option is (a `concurrency: 0` would silently stop it otherwise).
+ * @throws PagePaceError naming the option, the value received and what is allowed.
+ */
+export function startPrefetch(options: PrefetchStartOptions = {}, deps?: LoadingDeps): Prefetcher {
+  checkPrefetch(options, 'startPrefetch(options)');
+  return start(options, deps);
+}
 export type { Prefetcher, PrefetchStartOptions, PrefetchStats } from './prefetch';
 export { DEFAULT_IGNORE } from './links';
 export type { LoadingDeps } from './types';
