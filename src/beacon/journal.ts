@@ -27,29 +27,39 @@ export function journalWrite(batch: Batch): boolean {
   }
 }
 
-/** Takes every journaled batch out of localStorage (they are the caller's to deliver now). */
-export function journalTake(): Batch[] {
-  const out: Batch[] = [];
+/**
+ * Takes every localStorage entry under `prefix` out (each is removed, corrupt ones too) and returns
+ * what `read` makes of their parsed values; `read` answers undefined for a value to drop.
+ */
+function takeAll<T>(prefix: string, read: (v: unknown) => T | undefined): T[] {
+  const out: T[] = [];
   try {
     const keys: string[] = [];
     for (let i = 0; i < localStorage.length; i++) {
       const k = localStorage.key(i);
-      if (k?.startsWith(PREFIX)) keys.push(k);
+      if (k?.startsWith(prefix)) keys.push(k);
     }
     for (const k of keys) {
       try {
-        const b = JSON.parse(localStorage.getItem(k) ?? 'null') as Batch | null;
-        if (b && typeof b.batchId === 'string' && Array.isArray(b.events)) out.push(b);
+        const v = read(JSON.parse(localStorage.getItem(k) ?? 'null'));
+        if (v !== undefined) out.push(v);
       } catch {
-        // Corrupt: dropped below with the rest.
+        // Corrupt: removed with the rest.
       }
       localStorage.removeItem(k);
     }
   } catch {
-    // Storage blocked: nothing was journaled either.
+    // Storage blocked: nothing was stored either.
   }
   return out;
 }
+
+/** Takes every journaled batch out of localStorage (they are the caller's to deliver now). */
+export const journalTake = (): Batch[] =>
+  takeAll(PREFIX, (v) => {
+    const b = v as Batch | null;
+    return b && typeof b.batchId === 'string' && Array.isArray(b.events) ? b : undefined;
+  });
 
 const SENT = 'pagepace:sent:';
 /** Tombstones kept at most: each is a few dozen bytes; past it the next load may send a batch twice (the collector drops it). */
@@ -83,25 +93,5 @@ export function sentClear(b: BatchKey): void {
 }
 
 /** Takes every tombstone out of localStorage: batches to remove from the outbox, unsent. */
-export function sentTake(): BatchKey[] {
-  const out: BatchKey[] = [];
-  try {
-    const keys: string[] = [];
-    for (let i = 0; i < localStorage.length; i++) {
-      const k = localStorage.key(i);
-      if (k?.startsWith(SENT)) keys.push(k);
-    }
-    for (const k of keys) {
-      try {
-        const v: unknown = JSON.parse(localStorage.getItem(k) ?? 'null');
-        if (Array.isArray(v) && typeof v[0] == 'string' && typeof v[1] == 'string') out.push({ sessionId: v[0], batchId: v[1] });
-      } catch {
-        // Corrupt: dropped below.
-      }
-      localStorage.removeItem(k);
-    }
-  } catch {
-    // Storage blocked.
-  }
-  return out;
-}
+export const sentTake = (): BatchKey[] =>
+  takeAll(SENT, (v) => (Array.isArray(v) && typeof v[0] == 'string' && typeof v[1] == 'string' ? { sessionId: v[0], batchId: v[1] } : undefined));
