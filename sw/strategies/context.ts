@@ -44,7 +44,8 @@ export function keep(res: Response, d: Decision, ctx: StrategyContext): Response
   const copy = res.clone();
   // A Clear-Site-Data that arrives while the body is read wins: the copy is then dropped.
   const epoch = ctx.cache.epoch;
-  ctx.waitUntil(toEntry(copy, d.key.replace(/#.*$/, ''), ctx.now(), d.pinned).then((e) => ctx.cache.store(d.key, e, epoch)).catch(() => ctx.counters.error()));
+  const read = toEntry(copy, d.key.replace(/#.*$/, ''), ctx.now(), d.pinned);
+  ctx.waitUntil(ctx.cache.storeWhenRead(d.key, read, epoch).catch(() => ctx.counters.error()));
   return res;
 }
 

@@ -5,7 +5,7 @@ import type { Entry } from '../entry';
 import { decide } from '../router';
 import type { RequestFacts } from '../router';
 import { createCounters } from '../stats';
-import { createTieredCache } from '../tiers';
+import { STORE_WAIT_MS, createTieredCache } from '../tiers';
 import type { IdbTier } from '../tiers/idb';
 import { createLru } from '../tiers/memory';
 import type { StrategyContext } from './context';
@@ -261,6 +261,36 @@ describe('default routes', () => {
     expect(w.counters.snapshot().tiers).toMatchObject({ l1: { hits: 1 }, l2: { hits: 1 }, network: { hits: 1 } });
     // Another origin's fonts are left to the browser.
     expect(w.decision('https://fonts.example/inter.woff2', { destination: 'font' })).toBeUndefined();
+  });
+});
+
+describe('cache-first', () => {
+  const routes: RouteConfig[] = [{ pattern: '/api/', strategy: 'cache-first' }];
+
+  it('a second request while the first answer is still being copied waits for the copy: one network fetch', async () => {
+    const w = worker({ routes });
+    const calls = origin('v1', 'v2');
+    const url = `${O}/api/config`;
+    // No settle() between them: the copy of the first answer is still being read when the second comes.
+    const first = await w.serve(url);
+    const second = await w.serve(url);
+    expect([await first.text(), await second.text()]).toEqual(['v1', 'v1']);
+    expect(calls).toEqual([url]);
+    expect(w.counters.snapshot().tiers).toMatchObject({ l1: { hits: 1 }, network: { hits: 1 } });
+  });
+
+  it('a copy that never finishes holds the next request back at most STORE_WAIT_MS, then it goes to the network', async () => {
+    const w = worker({ routes });
+    const url = `${O}/api/stream`;
+    // A body that never ends (a long poll): its copy is never stored.
+    const calls = origin(async () => new Response(new ReadableStream({ start: () => undefined })), 'v2');
+    await w.serve(url);
+    const t0 = performance.now();
+    const second = await w.serve(url);
+    expect(performance.now() - t0).toBeGreaterThanOrEqual(STORE_WAIT_MS - 10);
+    expect(performance.now() - t0).toBeLessThan(STORE_WAIT_MS + 500);
+    expect(await second.text()).toBe('v2');
+    expect(calls).toEqual([url, url]);
   });
 });
 

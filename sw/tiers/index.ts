@@ -12,6 +12,12 @@ export interface TieredCache {
    * `epoch`, nothing is stored if the cache was cleared since that epoch was read.
    */
   store(key: string, entry: Entry, epoch?: number): Promise<void>;
+  /**
+   * Stores the entry `read` resolves to (a response body being read) and, until then, makes a
+   * `lookup` of `key` that misses L1 wait for it, at most `STORE_WAIT_MS`: the page's second request
+   * for a URL whose first answer is still being copied is then a hit, not a second network fetch.
+   */
+  storeWhenRead(key: string, read: Promise<Entry>, epoch?: number): Promise<void>;
   /** A 304 confirmed the entry: restart its age in both tiers. */
   refresh(key: string, entry: Entry): Promise<void>;
   /** Deletes the keys passing `test` from both tiers; returns how many distinct keys went. */
@@ -23,11 +29,19 @@ export interface TieredCache {
   l2: IdbTier;
 }
 
+/**
+ * How long a lookup waits for a copy still being read. Bounded, as a body can be slow or never end
+ * (a long poll); past it the request goes to the network as it would have without the wait.
+ */
+export const STORE_WAIT_MS = 250;
+
 /** Joins the tiers. `now` is injectable so expiry can be reasoned about in one place. */
 export function createTieredCache(l1: Lru<Entry>, l2: IdbTier, counters: Counters, now = () => Date.now()): TieredCache {
   const l1Put = (key: string, e: Entry) => l1.set(key, e, e.meta.size);
   let epoch = 0;
-  return {
+  // Keys whose copy is being read, so that a lookup meanwhile can wait for it instead of missing.
+  const reading = new Map<string, Promise<unknown>>();
+  const cache: TieredCache = {
     l1,
     l2,
     async lookup(key) {
@@ -37,6 +51,16 @@ export function createTieredCache(l1: Lru<Entry>, l2: IdbTier, counters: Counter
         counters.hit('l1', performance.now() - t0);
         hot.meta.lastAccess = now();
         return hot;
+      }
+      const pending = reading.get(key);
+      if (pending) {
+        await Promise.race([pending, new Promise((r) => setTimeout(r, STORE_WAIT_MS))]);
+        const stored = l1.get(key);
+        if (stored) {
+          counters.hit('l1', performance.now() - t0);
+          stored.meta.lastAccess = now();
+          return stored;
+        }
       }
       counters.miss('l1');
       const t1 = performance.now();
@@ -54,6 +78,14 @@ export function createTieredCache(l1: Lru<Entry>, l2: IdbTier, counters: Counter
       if (at !== epoch) return;
       l1Put(key, entry);
       await l2.put(key, entry);
+    },
+    storeWhenRead(key, read, at = epoch) {
+      const p = read.then((e) => cache.store(key, e, at));
+      const done = p.catch(() => undefined).then(() => {
+        if (reading.get(key) === done) reading.delete(key);
+      });
+      reading.set(key, done);
+      return p;
     },
     async refresh(key, entry) {
       if (!l1.has(key)) l1Put(key, entry);
@@ -76,4 +108,5 @@ export function createTieredCache(l1: Lru<Entry>, l2: IdbTier, counters: Counter
       if (tier !== 'l1') await l2.clear();
     },
   };
+  return cache;
 }
