@@ -279,6 +279,19 @@ describe('cache-first', () => {
     expect(w.counters.snapshot().tiers).toMatchObject({ l1: { hits: 1 }, network: { hits: 1 } });
   });
 
+  it('the wait ends when the copy is in L1, not when the IndexedDB write finishes', async () => {
+    const w = worker({ routes });
+    w.l2.put = () => new Promise<boolean>(() => undefined); // an L2 write that never completes
+    const calls = origin('v1', 'v2');
+    const url = `${O}/api/slow-l2`;
+    await w.serve(url);
+    const t0 = performance.now();
+    const second = await w.serve(url);
+    expect(performance.now() - t0).toBeLessThan(STORE_WAIT_MS / 2);
+    expect(await second.text()).toBe('v1');
+    expect(calls).toEqual([url]);
+  });
+
   it('a copy that never finishes holds the next request back at most STORE_WAIT_MS, then it goes to the network', async () => {
     const w = worker({ routes });
     const url = `${O}/api/stream`;

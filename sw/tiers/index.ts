@@ -1,4 +1,5 @@
 import type { Entry } from '../entry';
+import { timeout } from '../network';
 import type { Counters } from '../stats';
 import type { IdbTier } from './idb';
 import type { Lru } from './memory';
@@ -54,7 +55,7 @@ export function createTieredCache(l1: Lru<Entry>, l2: IdbTier, counters: Counter
       }
       const pending = reading.get(key);
       if (pending) {
-        await Promise.race([pending, new Promise((r) => setTimeout(r, STORE_WAIT_MS))]);
+        await Promise.race([pending, timeout(STORE_WAIT_MS)]);
         const stored = l1.get(key);
         if (stored) {
           counters.hit('l1', performance.now() - t0);
@@ -80,12 +81,13 @@ export function createTieredCache(l1: Lru<Entry>, l2: IdbTier, counters: Counter
       await l2.put(key, entry);
     },
     storeWhenRead(key, read, at = epoch) {
-      const p = read.then((e) => cache.store(key, e, at));
-      const done = p.catch(() => undefined).then(() => {
-        if (reading.get(key) === done) reading.delete(key);
+      // L1 is written as soon as the body is read: the wait ends there, not after the IndexedDB write.
+      const inL1 = read.then((e) => ({ l2: cache.store(key, e, at) }));
+      const settled = inL1.then(() => undefined, () => undefined).then(() => {
+        if (reading.get(key) === settled) reading.delete(key);
       });
-      reading.set(key, done);
-      return p;
+      reading.set(key, settled);
+      return inL1.then((s) => s.l2);
     },
     async refresh(key, entry) {
       if (!l1.has(key)) l1Put(key, entry);
