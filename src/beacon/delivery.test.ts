@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { Batch } from '../core/types';
 import { createBatcher } from './batcher';
 import { createDelivery, MAX_IN_FLIGHT } from './delivery';
@@ -34,6 +34,28 @@ describe('delivery', () => {
     delivery.unload(undefined); // same task: its outbox write has not landed
     expect(beaconed).toEqual(['a']);
     delivery.stop();
+  });
+
+  it('a batch waiting for its send lock at page hide goes by the synchronous path, and is not sent again once the lock is granted', async () => {
+    // Web Locks grant asynchronously; a navigation in that moment found the batch neither unsent nor in the transport.
+    const grants: Array<() => void> = [];
+    vi.stubGlobal('navigator', {
+      locks: { request: (_name: string, _opts: object, fn: (lock: object) => Promise<unknown>) => new Promise((r) => grants.push(() => r(fn({})))) },
+    });
+    try {
+      let sends = 0;
+      const { delivery, beaconed } = setup(() => (sends++, { kind: 'ok' }));
+      const sent = delivery.deliver(batch('l'));
+      await vi.waitFor(() => expect(grants).toHaveLength(1)); // outbox written, lock asked for
+      delivery.unload(undefined);
+      expect(beaconed).toEqual(['l']);
+      grants[0]!();
+      await sent;
+      expect(sends).toBe(0);
+      delivery.stop();
+    } finally {
+      vi.unstubAllGlobals();
+    }
   });
 
   it('a batch waiting for a retry goes by beacon at hide when the outbox is memory-only, counted once, never sent again', async () => {

@@ -161,12 +161,17 @@ export function createDelivery(deps: DeliveryDeps): Delivery {
       held = await slot(key, bytes, replay);
       // Dropped by the outbox's bound, or (a new batch) taken by a beacon at page hide while it waited.
       if (!held || evicted.has(key) || (!replay && credited.has(key))) return;
-      unsent.delete(key);
-      parked.delete(key);
       // The send lock is held until the outbox entry is updated: another tab or the service worker
       // replaying the same outbox skips the batch meanwhile, and finds it gone after a 2xx.
       const done = await withSendLock(key, async () => {
         if (replay && !(await outbox.has(entry.batch))) return false;
+        // Taken by the synchronous path at a page hide while the lock was being granted.
+        if (!replay && credited.has(key)) return false;
+        // Only now, in the same tick as the transport takes it (its send registers the batch before
+        // its first await): until then a page hide must find it here. Left earlier, a batch waiting
+        // for the lock was in neither place, and a navigation in that moment lost it.
+        unsent.delete(key);
+        parked.delete(key);
         let outcome: Outcome;
         try {
           outcome = await transport.send(entry.batch);
@@ -180,7 +185,11 @@ export function createDelivery(deps: DeliveryDeps): Delivery {
         return true;
       });
       // Another context is sending it, or sent it already: nothing to do here.
-      if (done === HELD || !done) return;
+      if (done === HELD || !done) {
+        unsent.delete(key);
+        parked.delete(key);
+        return;
+      }
     } finally {
       if (held) release(bytes);
       inFlight.delete(key);
