@@ -34,7 +34,10 @@ export interface Encoder {
 /** Options of {@link createEncoder}. */
 export interface EncoderOptions {
   format: 'binary' | 'json' | 'otlp';
-  /** The endpoint, beside which OTLP batches go to their signal's URL (`otlpUrl`). */
+  /**
+   * The endpoint, beside which OTLP batches go to their signal's URL (`otlpUrl`: web vitals to
+   * `/v1/logs`, the rest to `/v1/metrics`). Without it they go to the transport's endpoint as given.
+   */
   endpoint?: string;
   /** The worker script URL for live binary batches, or false to encode every batch on the main thread (in idle time). */
   workerUrl: string | false;
@@ -65,7 +68,7 @@ export function createEncoder(opts: EncoderOptions): Encoder {
   const otlpReady = opts.format === 'otlp' ? load(import('../beacon/formats/otlp').then((m) => (otlp = m))) : undefined;
   const codecReady = opts.format === 'binary' ? load(import('./codec').then((m) => (codec = m))) : undefined;
   // To `/v1/logs` or `/v1/metrics` beside the endpoint, by what the batch holds (otlpRequest).
-  const otlpEncoded = (m: Otlp, batch: Batch): Encoded => ({ ...m.otlpRequest(batch, VERSION, opts.endpoint!), type: m.OTLP_TYPE, format: 'otlp' });
+  const otlpEncoded = (m: Otlp, batch: Batch): Encoded => ({ ...m.otlpRequest(batch, VERSION, opts.endpoint), type: m.OTLP_TYPE, format: 'otlp' });
   const binary = (c: Codec, batch: Batch): Encoded => ({ body: c.encodeWire(batch), type: BINARY_TYPE, format: 'binary' });
   let remote: Promise<RemoteEncoder | undefined> | undefined;
   let mode: Encoder['mode'];

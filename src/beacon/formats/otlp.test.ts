@@ -261,6 +261,7 @@ describe('OTLP signals: which events go where', () => {
     const [metrics, logs] = splitSignals(mixed);
     expect(otlpRequest(logs!, '0.1.0', 'https://otel.test/v1/metrics')).toEqual({ url: 'https://otel.test/v1/logs', body: encodeOtlpLogs(logs!, '0.1.0') });
     expect(otlpRequest(metrics!, '0.1.0', 'https://otel.test/v1/metrics')).toEqual({ url: 'https://otel.test/v1/metrics', body: encodeOtlp(metrics!, '0.1.0') });
+    expect(otlpRequest(logs!, '0.1.0')).toEqual({ body: encodeOtlpLogs(logs!, '0.1.0') }); // no endpoint: the transport's
     // A batch of both (stored by an earlier version) goes whole as metrics, as it did then.
     expect(otlpRequest(mixed, '0.1.0', 'https://otel.test/v1/metrics')).toEqual({ url: 'https://otel.test/v1/metrics', body: encodeOtlp(mixed, '0.1.0') });
   });

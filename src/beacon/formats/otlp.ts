@@ -134,9 +134,9 @@ export function encodeOtlpLogs(batch: Batch, version: string): string {
 /** The signal a batch goes as: `logs` when its events are all web vitals, else `metrics`. */
 export const otlpSignal = (batch: Batch): OtlpSignal => (batch.events.every(isWebVital) ? 'logs' : 'metrics');
 
-/** One OTLP/HTTP JSON request: its body and where it goes. */
+/** One OTLP/HTTP JSON request: its body and where it goes (without an endpoint: to the transport's as given). */
 export interface OtlpRequest {
-  url: string;
+  url?: string;
   body: string;
 }
 
@@ -147,7 +147,8 @@ export interface OtlpRequest {
  * (`splitSignals`) first; a batch of both kinds (only one stored by an earlier version) goes
  * whole as metrics, as it did then.
  */
-export function otlpRequest(batch: Batch, version: string, endpoint: string): OtlpRequest {
+export function otlpRequest(batch: Batch, version: string, endpoint?: string): OtlpRequest {
   const signal = otlpSignal(batch);
-  return { url: otlpUrl(endpoint, signal), body: (signal == 'logs' ? encodeOtlpLogs : encodeOtlp)(batch, version) };
+  const body = (signal == 'logs' ? encodeOtlpLogs : encodeOtlp)(batch, version);
+  return endpoint === undefined ? { body } : { url: otlpUrl(endpoint, signal), body };
 }
