@@ -8,7 +8,7 @@ import { mount } from './static.js';
 import { createStore } from './store.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-/** Bytes of an OTLP request body kept at /v1/metrics (the collector's own limit is 64 KiB). */
+/** Bytes of an OTLP request body kept at /v1/metrics and /v1/logs (the collector's own limit is 64 KiB). */
 export const MAX_OTLP_BYTES = 1 << 20;
 /** Bytes of a POST /api/fault body. */
 const MAX_FAULT_BYTES = 1024;
@@ -87,7 +87,7 @@ function faultOf(body) {
  */
 export async function startDemoServer(opts = {}) {
   const store = createStore({ ndjson: opts.ndjson });
-  /** @type {unknown[]} OTLP requests received at /v1/metrics (bounded). */
+  /** @type {unknown[]} OTLP requests received at /v1/metrics and /v1/logs (bounded), in arrival order. */
   const otlp = [];
   const field = createField();
   const collector = createCollector({
@@ -158,8 +158,12 @@ export async function startDemoServer(opts = {}) {
         return res.end(JSON.stringify(list));
       }
       // An OTLP/HTTP JSON receiver, so the otlp format can be seen working without an OpenTelemetry Collector.
-      if (url.pathname === '/v1/metrics' && req.method === 'POST') {
-        otlp.push(parseJson(await readBody(req, MAX_OTLP_BYTES), 'OTLP body'));
+      if ((url.pathname === '/v1/metrics' || url.pathname === '/v1/logs') && req.method === 'POST') {
+        const body = parseJson(await readBody(req, MAX_OTLP_BYTES), 'OTLP body');
+        // Each signal at its own path: logs posted to /v1/metrics (or the reverse) are refused.
+        const other = url.pathname === '/v1/metrics' ? 'resourceLogs' : 'resourceMetrics';
+        if (body && typeof body === 'object' && other in body) throw new HttpError(400, `OTLP body: ${other} posted to ${url.pathname}`);
+        otlp.push(body);
         if (otlp.length > 1000) otlp.shift();
         res.writeHead(200, { 'Content-Type': 'application/json' });
         return res.end('{}');

@@ -55,7 +55,7 @@ describe('demo server, hostile input', () => {
     expect(await raw('GET //[ HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n')).toMatch(/^HTTP\/1\.1 (400|404)/);
   });
 
-  it('bounds /v1/metrics bodies (413) and answers bad JSON 400', async () => {
+  it('bounds /v1/metrics and /v1/logs bodies (413) and answers bad JSON 400', async () => {
     const big = 'x'.repeat(MAX_OTLP_BYTES + 1);
     expect((await post('/v1/metrics', `{"a":"${big}"}`)).status).toBe(413);
     // Without a Content-Length to refuse it early: the body is read and thrown away as it arrives.
@@ -64,7 +64,11 @@ describe('demo server, hostile input', () => {
     expect(res.status).toBe(413);
     expect((await post('/v1/metrics', '{not json')).status).toBe(400);
     expect((await post('/v1/metrics', '{"resourceMetrics":[]}')).status).toBe(200);
-    expect(demo.otlp().length).toBe(1);
+    expect((await post('/v1/logs', `{"a":"${big}"}`)).status).toBe(413);
+    expect((await post('/v1/logs', '{"resourceLogs":[]}')).status).toBe(200);
+    expect((await post('/v1/metrics', '{"resourceLogs":[]}')).status).toBe(400); // each signal at its own path
+    expect((await post('/v1/logs', '{"resourceMetrics":[]}')).status).toBe(400);
+    expect(demo.otlp()).toEqual([{ resourceMetrics: [] }, { resourceLogs: [] }]);
   });
 
   it('takes POST /api/fault only from its own pages or local scripts, as JSON, checked', async () => {

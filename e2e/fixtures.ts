@@ -12,7 +12,7 @@ export interface Demo {
   fault(): { status: number; times: number; answered: number };
   /** The field view the dashboard shows. */
   field: { snapshot(): unknown };
-  /** OTLP/HTTP JSON requests received at /v1/metrics. */
+  /** OTLP/HTTP JSON requests received at /v1/metrics and /v1/logs (`resourceMetrics` or `resourceLogs`). */
   otlp(): any[];
   collectorStats(): { accepted: number; duplicates: number; rejected: Record<string, number> };
   close(): Promise<void>;

@@ -3,7 +3,9 @@ import type { Batch } from '../core/types';
 import { createBatcher } from './batcher';
 import { createDelivery, MAX_IN_FLIGHT } from './delivery';
 import type { DeliveryStats } from './delivery';
+import { journalWrite } from './journal';
 import { createOutbox } from './outbox';
+import { splitSignals } from './signals';
 import type { Outcome } from './retry';
 import type { Transport } from './transport';
 
@@ -210,6 +212,72 @@ describe('delivery in-flight bound', () => {
       expect(sends).toBe(0);
       expect(await outbox.all()).toEqual([]);
       expect(store.size).toBe(0);
+    } finally {
+      delete (globalThis as { localStorage?: unknown }).localStorage;
+    }
+  });
+});
+
+describe('delivery of batches split by OTLP signal', () => {
+  /** A batch of `n` custom events and `v` web vitals. */
+  const mixed = (id: string, n = 2, v = 1): Batch => {
+    const b = batch(id, n);
+    return { ...b, events: [...b.events, ...Array.from({ length: v }, (_, i) => ({ kind: 'vital', name: 'LCP', value: 100 + i, unit: 'ms', rating: 'good' as const, ts: 1, id: `v${i}` }))] };
+  };
+  function splitSetup(outcome: (b: Batch) => Outcome) {
+    const stats: DeliveryStats = { sent: 0, dropped: 0, retried: 0, rejected: 0 };
+    const sends: string[] = [];
+    const beaconed: string[] = [];
+    const transport: Transport = {
+      send: async (b) => (sends.push(b.batchId), outcome(b)),
+      sendNow: (b) => (beaconed.push(b.batchId), true),
+      drain: () => [],
+    };
+    const outbox = createOutbox({ maxBytes: 1e9, maxAgeMs: 1e12 }, () => {}, () => {});
+    const delivery = createDelivery({ transport, outbox, stats, onError: () => {}, onDropped: () => {}, onIdle: () => {}, backoff: { baseMs: 0, maxMs: 0 }, split: splitSignals });
+    return { delivery, stats, sends, beaconed, outbox };
+  }
+
+  it('a batch of both kinds is two batches from the outbox on: each sent, retried and counted on its own', async () => {
+    // The logs endpoint fails once: only the logs part is retried, the metrics part is not sent again.
+    let logsFails = 1;
+    const { delivery, stats, sends, outbox } = splitSetup((b) => (b.batchId.endsWith('-logs') && logsFails-- > 0 ? { kind: 'retry', reason: 'HTTP 503' } : { kind: 'ok' }));
+    await delivery.deliver(mixed('m'));
+    expect(sends.sort()).toEqual(['m', 'm-logs']);
+    expect(stats).toMatchObject({ sent: 2, retried: 1 });
+    expect((await outbox.all()).map((e) => [e.batch.batchId, e.batch.events.map((ev) => ev.kind)])).toEqual([['m-logs', ['vital']]]);
+    await delivery.replay();
+    expect(sends.sort()).toEqual(['m', 'm-logs', 'm-logs']);
+    expect(stats).toMatchObject({ sent: 3, dropped: 0 }); // every event once
+    expect(await outbox.all()).toEqual([]);
+    delivery.stop();
+  });
+
+  it('at page hide a batch of both kinds goes as two requests; a batch of one kind, and every batch without split, stays whole', () => {
+    const { delivery, stats, beaconed } = splitSetup(() => ({ kind: 'ok' }));
+    delivery.unload(mixed('h'));
+    delivery.unload(batch('c'));
+    delivery.unload(mixed('v', 0, 2));
+    expect(beaconed).toEqual(['h', 'h-logs', 'c', 'v']);
+    expect(stats.sent).toBe(3 + 2 + 2);
+    delivery.stop();
+    const plain = setup(() => ({ kind: 'ok' }));
+    plain.delivery.unload(mixed('w'));
+    expect(plain.beaconed).toEqual(['w']);
+    plain.delivery.stop();
+  });
+
+  it('a journaled batch of both kinds (a page left before the sending side loaded) is split when the next load replays it', async () => {
+    const store = new Map<string, string>();
+    (globalThis as { localStorage?: unknown }).localStorage = { get length() { return store.size; }, key: (i: number) => [...store.keys()][i] ?? null, getItem: (k: string) => store.get(k) ?? null, setItem: (k: string, v: string) => void store.set(k, v), removeItem: (k: string) => void store.delete(k) };
+    try {
+      expect(journalWrite(mixed('j', 3, 2))).toBe(true);
+      const { delivery, stats, sends } = splitSetup(() => ({ kind: 'ok' }));
+      await delivery.replay();
+      expect(sends.sort()).toEqual(['j', 'j-logs']);
+      expect(stats.sent).toBe(5);
+      expect(store.size).toBe(0);
+      delivery.stop();
     } finally {
       delete (globalThis as { localStorage?: unknown }).localStorage;
     }

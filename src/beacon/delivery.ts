@@ -38,11 +38,16 @@ export interface DeliveryDeps {
   target?: Pick<OutboxEntry, 'endpoint' | 'format'>;
   /** A batch is parked for retry: e.g. ask the service worker to replay the outbox when back online. */
   onParked?: () => void;
+  /**
+   * Splits a batch as it is handed over (deliver, unload, a journal replay) into batches delivered
+   * each on its own: with OTLP, one per signal (`splitSignals`). By default a batch stays whole.
+   */
+  split?: (batch: Batch) => Batch[];
 }
 
 /** Delivers batches exactly once or counts them as dropped. */
 export interface Delivery {
-  /** Saves the batch in the outbox, then sends it. Resolves once it is acknowledged, refused, or parked for retry. */
+  /** Saves the batch (each part of it, see `split`) in the outbox, then sends it. Resolves once it is acknowledged, refused, or parked for retry. */
   deliver(batch: Batch): Promise<void>;
   /**
    * At page hide: sends `batch`, and the batches not yet handed to the network, by the synchronous
@@ -82,6 +87,7 @@ interface Waiter {
  */
 export function createDelivery(deps: DeliveryDeps): Delivery {
   const { transport, outbox, stats } = deps;
+  const split = deps.split ?? ((b: Batch) => [b]);
   const maxInFlight = deps.maxInFlight ?? MAX_IN_FLIGHT;
   const maxInFlightBytes = deps.maxInFlightBytes ?? KEEPALIVE_LIMIT;
   // Batches this page holds (waiting for a slot or being sent): a replay must not send them too.
@@ -236,7 +242,7 @@ export function createDelivery(deps: DeliveryDeps): Delivery {
         if (stopped) return; // queued by the retry timer just before stop()
         // Taken by the browser at an earlier page's hide: not to be sent again.
         for (const b of sentTake()) await outbox.remove(b);
-        for (const batch of journalTake()) {
+        for (const batch of journalTake().flatMap(split)) {
           if (!inFlight.has(keyOf(batch))) await outbox.put({ batch, bytes: approxBytes(batch), createdAt: batch.sentAt, attempts: 0, nextAt: 0, ...deps.target });
         }
         const now = Date.now();
@@ -263,21 +269,26 @@ export function createDelivery(deps: DeliveryDeps): Delivery {
     return replaying;
   };
 
+  const deliverOne = async (batch: Batch) => {
+    const entry: OutboxEntry = { batch, bytes: approxBytes(batch), createdAt: Date.now(), attempts: 0, nextAt: 0, ...deps.target };
+    inFlight.add(keyOf(batch));
+    fresh.add(keyOf(batch));
+    // Until the transport holds it, a page hide must still find it here (the outbox write may never land).
+    unsent.set(keyOf(batch), batch);
+    try {
+      await outbox.put(entry);
+    } catch (err) {
+      deps.onError('outbox', err);
+    }
+    await attempt(entry, false);
+  };
+
   return {
-    async deliver(batch) {
-      const entry: OutboxEntry = { batch, bytes: approxBytes(batch), createdAt: Date.now(), attempts: 0, nextAt: 0, ...deps.target };
-      inFlight.add(keyOf(batch));
-      fresh.add(keyOf(batch));
-      // Until the transport holds it, a page hide must still find it here (the outbox write may never land).
-      unsent.set(keyOf(batch), batch);
-      try {
-        await outbox.put(entry);
-      } catch (err) {
-        deps.onError('outbox', err);
-      }
-      await attempt(entry, false);
+    async deliver(whole) {
+      await Promise.all(split(whole).map(deliverOne));
     },
-    unload(batch, final = false) {
+    unload(whole, final = false) {
+      const mine = whole ? split(whole) : [];
       const all = [...transport.drain(final), ...unsent.values()];
       unsent.clear();
       // A persistent outbox keeps the batches waiting for a retry for the next page load or the
@@ -286,7 +297,7 @@ export function createDelivery(deps: DeliveryDeps): Delivery {
         all.push(...parked.values());
         parked.clear();
       }
-      if (batch) all.push(batch);
+      all.push(...mine);
       for (const b of all) {
         try {
           if (transport.sendNow(b) && globalThis.navigator?.onLine !== false) {
@@ -296,7 +307,7 @@ export function createDelivery(deps: DeliveryDeps): Delivery {
             // Not now: an IndexedDB transaction begun at pagehide hangs in WebKit and blocks the
             // outbox for the origin's next pages (journal.ts). A page that lives on (a tab switch)
             // removes it at its next task; otherwise the next load does, from the tombstone.
-            if (b !== batch) sentWrite(b);
+            if (!mine.includes(b)) sentWrite(b);
             takenAtHide.add(keyOf(b));
             setTimeout(() => void outbox.remove(b).then(() => sentClear(b), () => {}), 0);
           } else journalWrite(b); // refused, or queued while offline: the next load sends it

@@ -3,9 +3,10 @@ import type { Guard } from '../core/guard';
 import type { Lifecycle } from '../core/lifecycle';
 import type { Session } from '../core/ids';
 import { whenIdleAfterLoad } from '../core/idle';
-import type { Attrs, PerfEvent } from '../core/types';
+import type { Attrs, Batch, PerfEvent } from '../core/types';
 import { createEncoder } from '../worker/encoder';
 import { createBatcher } from './batcher';
+import { splitSignals } from './signals';
 import { newBatch } from './envelope';
 import { MAX_QUEUE } from './limits';
 import type { Batcher } from './batcher';
@@ -67,11 +68,16 @@ export function createSender(
     ? undefined
     : createEncoder({
       format: cfg.format,
+      endpoint: cfg.endpoint!,
       // Next to the script that loaded pagepace (rollup turns import.meta.url into the script's URL in the IIFE).
       workerUrl: cfg.worker === false ? false : cfg.worker.url ?? new URL('./pagepace.worker.js', import.meta.url).href,
       onError: (e) => guard.report('encoder', e),
     });
   const transport = cfg.transport ? createCustomTransport(cfg.transport) : createHttpTransport(cfg.endpoint!, encoder!, transportStats);
+  // OTLP: web vitals go as logs and the rest as metrics, two requests to two URLs; every batch is
+  // split by signal as it enters delivery, so each request is a batch of its own (outbox, retries,
+  // journal). A custom transport gets the batch as it is.
+  const split = cfg.transport || cfg.format != 'otlp' ? (b: Batch) => [b] : splitSignals;
   const dropped = (events: number, reason: string) => {
     deliveryStats.dropped += events;
     // Reported as an event of its own, so the backend learns what it did not get.
@@ -88,6 +94,7 @@ export function createSender(
     onError: (feature, err) => guard.report(feature, err),
     onDropped: dropped,
     onIdle: () => batcher?.pump(),
+    split,
     // Only batches for an HTTP endpoint can be replayed by the service worker (a custom transport is page code).
     ...(cfg.transport ? {} : { target: { endpoint: new URL(cfg.endpoint!, location.href).href, format: cfg.format }, onParked: requestOutboxSync }),
   });
@@ -114,7 +121,7 @@ export function createSender(
       guard.run('deferred', () => {
         const open = batcher!.peek();
         if (!open) transport.undefer!();
-        else transport.defer!(open);
+        else split(open).forEach((b) => transport.defer!(b));
       });
     }, 500);
   };

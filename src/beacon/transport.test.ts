@@ -39,3 +39,31 @@ describe('a send that never settles does not hold its slot for good', () => {
     expect(out).toMatchObject({ kind: 'retry' });
   });
 });
+
+describe('OTLP: one URL per signal', () => {
+  afterEach(() => vi.unstubAllGlobals());
+
+  it('posts each batch to the URL its encoding names, and keeps one deferred request per URL (the open batch\'s metrics and logs)', async () => {
+    vi.stubGlobal('location', new URL('https://example.test/page'));
+    vi.stubGlobal('isSecureContext', true);
+    const posted: string[] = [];
+    vi.stubGlobal('fetch', async (url: string) => (posted.push(url), new Response('{}')));
+    const registered: Array<{ url: string; signal: AbortSignal }> = [];
+    vi.stubGlobal('fetchLater', (url: string, init: RequestInit) => (registered.push({ url, signal: init.signal! }), { activated: false }));
+    const urlOf = (b: Batch) => `https://otel.test/v1/${b.batchId.endsWith('-logs') ? 'logs' : 'metrics'}`;
+    const enc = (b: Batch) => ({ body: '{}', type: 'application/json', format: 'otlp' as const, url: urlOf(b) });
+    const encoder = { encode: async (b: Batch) => enc(b), encodeSync: enc } as unknown as Encoder;
+    const t = createHttpTransport('https://otel.test/v1/metrics', encoder, { bytes: {}, beacons: 0, fetches: 0, deferred: 0, deferredRefused: 0 });
+    const logs = { ...batch, batchId: 'b1-logs' };
+    await t.send(batch);
+    await t.send(logs);
+    expect(posted).toEqual(['https://otel.test/v1/metrics', 'https://otel.test/v1/logs']);
+
+    expect(t.defer!(batch) && t.defer!(logs)).toBe(true);
+    expect(registered.map((r) => [r.url, r.signal.aborted])).toEqual([['https://otel.test/v1/metrics', false], ['https://otel.test/v1/logs', false]]);
+    t.defer!(logs); // the open batch grew: its logs part is registered again, in place of the last
+    expect(registered.map((r) => r.signal.aborted)).toEqual([false, true, false]);
+    expect(t.undefer!()).toBe(false);
+    expect(registered.map((r) => r.signal.aborted)).toEqual([true, true, true]); // both withdrawn
+  });
+});

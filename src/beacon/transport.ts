@@ -4,6 +4,7 @@ import { LATE, within } from '../core/within';
 import { classify } from './retry';
 import type { Outcome } from './retry';
 import { createDeferredSlot } from './deferred';
+import type { DeferredSlot } from './deferred';
 import { handOver } from './handOver';
 import type { UnloadMechanism } from './handOver';
 
@@ -21,10 +22,10 @@ export interface Transport {
   drain(final?: boolean): Batch[];
   /**
    * Keeps `batch` (the open batch) registered with the browser as a deferred request, in place of
-   * the last one, so that it is sent if the page dies; false where that cannot be done.
+   * the last one to the same URL, so that it is sent if the page dies; false where that cannot be done.
    */
   defer?(batch: Batch): boolean;
-  /** Withdraws the deferred request; true if the browser had sent it already. */
+  /** Withdraws the deferred requests; true if the browser had sent one already. */
   undefer?(): boolean;
   /** How the hide-time batches went, for `stats().unload`. */
   readonly mechanism?: UnloadMechanism | undefined;
@@ -59,7 +60,9 @@ export interface TransportStats {
  * hands the body to the browser by `fetchLater({ activateAfter: 0 })` where it exists (its own
  * quota), else `sendBeacon` (same-origin), else `fetch({ keepalive: true })`. Where `fetchLater`
  * exists the open batch is also kept registered as a deferred request (`defer`), so a crash, a
- * discard or a kill without a hide still delivers it.
+ * discard or a kill without a hide still delivers it. A body whose encoding names its own URL
+ * (OTLP: `/v1/metrics` or `/v1/logs` beside the endpoint) goes there, with a deferred request of
+ * its own per URL.
  */
 export function createHttpTransport(endpoint: string, encoder: Encoder, stats: TransportStats): Transport {
   const url = new URL(endpoint, location.href);
@@ -67,7 +70,10 @@ export function createHttpTransport(endpoint: string, encoder: Encoder, stats: T
   const credentials: RequestCredentials = sameOrigin ? 'same-origin' : 'omit';
   const encoding = new Map<string, Batch>();
   const posting = new Map<string, [Batch, AbortController]>();
-  const slot = createDeferredSlot(url.href, credentials, stats);
+  // One deferred request per URL: with OTLP the open batch may be two, its metrics and its logs.
+  const slots: Record<string, DeferredSlot> = {};
+  const slotFor = (to: string) => (slots[to] ??= createDeferredSlot(to, credentials, stats));
+  const target = (enc: Encoded) => enc.url ?? url.href;
   let mechanism: UnloadMechanism | undefined;
   // Beacons report no completion: count them as in flight for a few seconds after they were queued.
   const beacons: Array<[at: number, bytes: number]> = [];
@@ -89,7 +95,7 @@ export function createHttpTransport(endpoint: string, encoder: Encoder, stats: T
     // An endpoint that never answers must not hold a send slot for good: it becomes a retry.
     const timer = setTimeout(() => abort.abort(), SEND_TIMEOUT_MS);
     try {
-      const res = await fetch(url.href, { method: 'POST', body: enc.body as BodyInit, headers: { 'Content-Type': enc.type }, credentials, signal: abort.signal });
+      const res = await fetch(target(enc), { method: 'POST', body: enc.body as BodyInit, headers: { 'Content-Type': enc.type }, credentials, signal: abort.signal });
       return classify(res.status, res.headers.get('Retry-After'));
     } catch (err) {
       // Taken back at page hide and sent by the synchronous path.
@@ -116,7 +122,8 @@ export function createHttpTransport(endpoint: string, encoder: Encoder, stats: T
       const size = sizeOf(enc);
       // Past the browser's 64 KB in-flight budget both a beacon and a keepalive fetch are refused:
       // leave it to the journal and the next page load rather than count a send that cannot happen.
-      const how = handOver(url, bodyOf(enc), slot, beaconBytes() + size <= KEEPALIVE_LIMIT);
+      const to = target(enc);
+      const how = handOver(new URL(to), bodyOf(enc), slotFor(to), beaconBytes() + size <= KEEPALIVE_LIMIT);
       if (!how) return false;
       count(enc, size);
       mechanism = how;
@@ -141,9 +148,10 @@ export function createHttpTransport(endpoint: string, encoder: Encoder, stats: T
     },
     defer(batch) {
       const enc = encoder.encodeSync(batch);
-      return !!enc && slot.set(bodyOf(enc), enc.type);
+      return !!enc && slotFor(target(enc)).set(bodyOf(enc), enc.type);
     },
-    undefer: () => slot.clear(),
+    // Every slot is cleared: no short cut past the first that had gone.
+    undefer: () => Object.values(slots).map((s) => s.clear()).includes(true),
     get mechanism() {
       return mechanism;
     },

@@ -3,7 +3,8 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { decodeOtlpJson } from '../../e2e/fixtures/backends/otlp-proto';
-import { encodeOtlp } from '../beacon/formats/otlp';
+import { encodeOtlp, encodeOtlpLogs } from '../beacon/formats/otlp';
+import { splitSignals } from '../beacon/signals';
 import { PagePaceError } from '../core/errors';
 import type { Batch } from '../core/types';
 import { VERSION } from '../core/version';
@@ -47,11 +48,16 @@ const batch: Batch = {
   ],
 };
 
+/** The batch's events other than web vitals: one request, to /v1/metrics. */
+const custom: Batch = { ...batch, events: batch.events.filter((e) => e.kind !== 'vital') };
+
 describe('batchToOtlp', () => {
-  it('is the client\'s format: "otlp" mapping, and reads back unchanged through OpenTelemetry\'s protobuf definitions', () => {
-    const body = batchToOtlp(batch);
-    expect(body).toBe(encodeOtlp(batch, VERSION));
-    expect(decodeOtlpJson(body).decoded).toEqual(JSON.parse(body));
+  it('is the client\'s format: "otlp" mapping, its web vitals as logs and the rest as metrics, and reads back unchanged through OpenTelemetry\'s protobuf definitions', () => {
+    const bodies = batchToOtlp(batch);
+    const [metrics, logs] = splitSignals(batch);
+    expect(bodies).toEqual([{ signal: 'metrics', body: encodeOtlp(metrics!, VERSION) }, { signal: 'logs', body: encodeOtlpLogs(logs!, VERSION) }]);
+    for (const { signal, body } of bodies) expect(decodeOtlpJson(body, signal).decoded).toEqual(JSON.parse(body));
+    expect(batchToOtlp({ ...batch, events: [batch.events[1]!] })).toEqual([{ signal: 'metrics', body: encodeOtlp({ ...batch, events: [batch.events[1]!] }, VERSION) }]);
   });
 });
 
@@ -67,19 +73,44 @@ describe('createOtlpGateway', () => {
       req.end(body);
     });
     expect(status).toBe(204);
-    expect(otel.got).toHaveLength(1);
-    expect(otel.got[0]).toMatchObject({ path: '/v1/metrics', type: 'application/json', auth: 'Bearer t' });
-    const { decoded } = decodeOtlpJson(otel.got[0]!.body);
-    expect(decoded).toEqual(JSON.parse(batchToOtlp(batch)));
+    expect(otel.got).toHaveLength(2);
+    const byPath = Object.fromEntries(otel.got.map((g) => [g.path, g]));
+    for (const { signal, body } of batchToOtlp(batch)) {
+      expect(byPath[`/v1/${signal}`]).toMatchObject({ type: 'application/json', auth: 'Bearer t' });
+      expect(decodeOtlpJson(byPath[`/v1/${signal}`]!.body, signal).decoded).toEqual(JSON.parse(body));
+    }
+  });
+
+  it('posts each signal beside the endpoint\'s path, and after a failure of one sends only that one again', async () => {
+    const otel = await receiver();
+    await createOtlpGateway({ endpoint: `http://127.0.0.1:${otel.port}/otlp/v1/logs` })(batch);
+    expect(otel.got.map((g) => g.path).sort()).toEqual(['/otlp/v1/logs', '/otlp/v1/metrics']);
+
+    // The logs request is refused for good, the metrics one acknowledged: the browser will retry
+    // the batch (the collector answers 500), and only the logs go again.
+    const paths: string[] = [];
+    let refuse = true;
+    const doFetch = (async (url: string | URL | Request) => {
+      const path = new URL(String(url)).pathname;
+      paths.push(path);
+      return new Response('{}', { status: path === '/v1/logs' && refuse ? 400 : 200 });
+    }) as typeof fetch;
+    const gateway = createOtlpGateway({ endpoint: 'http://otel.test', fetch: doFetch });
+    await expect(gateway(batch)).rejects.toMatchObject({ status: 400, retryable: false });
+    refuse = false;
+    await gateway(batch);
+    expect(paths.sort()).toEqual(['/v1/logs', '/v1/logs', '/v1/metrics']);
+    await gateway(batch); // both acknowledged: a repeat sends nothing
+    expect(paths).toHaveLength(3);
   });
 
   it('retries 503 and network failures, then gives up with a retryable OtlpExportError', async () => {
     const otel = await receiver([503, 502]);
-    await createOtlpGateway({ endpoint: `http://127.0.0.1:${otel.port}/v1/metrics`, backoffMs: 1 })(batch);
+    await createOtlpGateway({ endpoint: `http://127.0.0.1:${otel.port}/v1/metrics`, backoffMs: 1 })(custom);
     expect(otel.got.map((g) => g.path)).toEqual(['/v1/metrics', '/v1/metrics', '/v1/metrics']);
 
     const down = await receiver([503, 503, 503]);
-    const error = await createOtlpGateway({ endpoint: `http://127.0.0.1:${down.port}`, retries: 2, backoffMs: 1 })(batch).catch((e: unknown) => e);
+    const error = await createOtlpGateway({ endpoint: `http://127.0.0.1:${down.port}`, retries: 2, backoffMs: 1 })(custom).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(OtlpExportError);
     expect(error).toMatchObject({ status: 503, retryable: true });
     expect(down.got).toHaveLength(3);
@@ -89,13 +120,13 @@ describe('createOtlpGateway', () => {
       calls++;
       throw new TypeError('fetch failed');
     }) as typeof fetch;
-    await expect(createOtlpGateway({ endpoint: 'http://127.0.0.1:9', fetch: refused, retries: 1, backoffMs: 1 })(batch)).rejects.toMatchObject({ retryable: true, status: undefined });
+    await expect(createOtlpGateway({ endpoint: 'http://127.0.0.1:9', fetch: refused, retries: 1, backoffMs: 1 })(custom)).rejects.toMatchObject({ retryable: true, status: undefined });
     expect(calls).toBe(2);
   });
 
   it('does not retry a 400, and the collector answers 500 so the browser keeps the batch', async () => {
     const otel = await receiver([400]);
-    const error = await createOtlpGateway({ endpoint: `http://127.0.0.1:${otel.port}` })(batch).catch((e: unknown) => e);
+    const error = await createOtlpGateway({ endpoint: `http://127.0.0.1:${otel.port}` })(custom).catch((e: unknown) => e);
     expect(error).toMatchObject({ status: 400, retryable: false });
     expect(otel.got).toHaveLength(1);
   });

@@ -1,4 +1,6 @@
-import { encodeOtlp, OTLP_TYPE } from '../beacon/formats/otlp';
+import { encodeOtlp, encodeOtlpLogs, OTLP_TYPE, otlpPath, otlpSignal } from '../beacon/formats/otlp';
+import type { OtlpSignal } from '../beacon/formats/otlp';
+import { splitSignals } from '../beacon/signals';
 import { fail } from '../core/errors';
 import type { Batch } from '../core/types';
 import { VERSION } from '../core/version';
@@ -7,8 +9,9 @@ import { VERSION } from '../core/version';
 export interface OtlpGatewayOptions {
   /**
    * The OpenTelemetry Collector's OTLP/HTTP receiver: its base URL
-   * (`http://otel-collector:4318`, `/v1/metrics` is appended) or the full
-   * metrics URL (ending in `/v1/metrics`, used as it is).
+   * (`http://otel-collector:4318`: metrics go to `/v1/metrics` and web vitals
+   * to `/v1/logs` under it) or the full URL of one signal (ending in
+   * `/v1/metrics` or `/v1/logs`: the other is its sibling).
    */
   endpoint: string;
   /** Extra request headers, e.g. `{ authorization: 'Bearer …' }` for a vendor's intake. */
@@ -48,16 +51,33 @@ const RETRYABLE = new Set([429, 502, 503, 504]);
 const MAX_RETRY_AFTER_MS = 2_000;
 const OPTION_KEYS = new Set(['endpoint', 'headers', 'retries', 'timeoutMs', 'backoffMs', 'fetch']);
 
-/**
- * A batch as an OTLP/HTTP JSON `ExportMetricsServiceRequest`: the mapping the
- * browser client uses for `format: 'otlp'` (README, "OpenTelemetry"), the
- * same code, so what reaches OpenTelemetry does not depend on the wire format.
- */
-export function batchToOtlp(batch: Batch): string {
-  return encodeOtlp(batch, VERSION);
+/** One OTLP/HTTP JSON request body and the signal whose URL (`/v1/<signal>`) it is posted to. */
+export interface OtlpBody {
+  signal: OtlpSignal;
+  body: string;
 }
 
-function metricsUrl(endpoint: string): string {
+/** The batches one browser batch makes, one per signal, with their bodies. */
+const requests = (batch: Batch) =>
+  splitSignals(batch).map((part) => {
+    const signal = otlpSignal(part);
+    return { key: `${part.sessionId}:${part.batchId}`, signal, body: (signal == 'logs' ? encodeOtlpLogs : encodeOtlp)(part, VERSION) };
+  });
+
+/**
+ * A batch as OTLP/HTTP JSON request bodies: the mapping the browser client
+ * uses for `format: 'otlp'` (README, "OpenTelemetry"), the same code, so
+ * what reaches OpenTelemetry does not depend on the wire format. Its web
+ * vitals are one `ExportLogsServiceRequest` (signal `logs`), its other events
+ * one `ExportMetricsServiceRequest` (signal `metrics`); a batch with only one
+ * of the two gives one body. A batch with both is split as the client splits
+ * it: the logs part's `pagepace.batch_id` is the batch id + `-logs`.
+ */
+export function batchToOtlp(batch: Batch): OtlpBody[] {
+  return requests(batch).map(({ signal, body }) => ({ signal, body }));
+}
+
+function signalUrls(endpoint: string): Record<OtlpSignal, string> {
   let url: URL;
   try {
     url = new URL(endpoint);
@@ -65,8 +85,8 @@ function metricsUrl(endpoint: string): string {
     fail('endpoint', endpoint, 'an absolute http(s) URL such as http://otel-collector:4318');
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') fail('endpoint', endpoint, 'an http: or https: URL');
-  if (!url.pathname.endsWith('/v1/metrics')) url.pathname = `${url.pathname.replace(/\/$/, '')}/v1/metrics`;
-  return url.href;
+  const at = (signal: OtlpSignal) => Object.assign(new URL(url), { pathname: otlpPath(url.pathname, signal) }).href;
+  return { metrics: at('metrics'), logs: at('logs') };
 }
 
 function checkOptions(options: OtlpGatewayOptions): void {
@@ -106,13 +126,21 @@ async function attempt(doFetch: typeof fetch, url: string, body: string, headers
   throw Object.assign(error, { wait });
 }
 
+/** Requests acknowledged by the receiver that a gateway remembers, so a browser's retry sends only the rest. */
+const MAX_REMEMBERED = 10_000;
+
 /**
  * An `onBatch` that forwards every batch to an OpenTelemetry Collector (or
- * any OTLP/HTTP JSON receiver) as metrics, retrying transient failures. It
- * resolves once the receiver answered 2xx, so the pagepace collector
- * acknowledges the browser only then; if all attempts fail it rejects with
- * {@link OtlpExportError}, the collector answers 500 and the browser retries
- * later from its outbox, which is the buffer (nothing is queued here).
+ * any OTLP/HTTP JSON receiver), retrying transient failures: its web vitals as
+ * `browser.web_vital` log records to `/v1/logs`, its other events as gauges to
+ * `/v1/metrics` ({@link batchToOtlp}), the two requests at once. It resolves
+ * once the receiver answered 2xx to each, so the pagepace collector
+ * acknowledges the browser only then; if all attempts of one fail it rejects
+ * with {@link OtlpExportError} (a retryable one if either is), the collector
+ * answers 500 and the browser retries later from its outbox, which is the
+ * buffer (nothing is queued here). The gateway remembers the last 10,000
+ * requests the receiver acknowledged, so that retry sends only the one that
+ * failed (an OpenTelemetry Collector does not drop repeats).
  *
  * A batch the receiver refuses for good (`retryable: false`, e.g. 400) would
  * be retried by the browser until its outbox drops it; catch it to drop it at
@@ -125,18 +153,17 @@ async function attempt(doFetch: typeof fetch, url: string, body: string, headers
  */
 export function createOtlpGateway(options: OtlpGatewayOptions): (batch: Batch) => Promise<void> {
   checkOptions(options);
-  const url = metricsUrl(options.endpoint);
+  const urls = signalUrls(options.endpoint);
   const retries = options.retries ?? 2;
   const timeoutMs = options.timeoutMs ?? 5_000;
   const backoffMs = options.backoffMs ?? 100;
   const doFetch = options.fetch ?? fetch;
   const headers = { ...options.headers, 'content-type': OTLP_TYPE };
-  return async (batch) => {
-    const body = batchToOtlp(batch);
+  const acknowledged = new Set<string>();
+  const send = async (url: string, body: string) => {
     for (let n = 0; ; n++) {
       try {
-        await attempt(doFetch, url, body, headers, timeoutMs);
-        return;
+        return await attempt(doFetch, url, body, headers, timeoutMs);
       } catch (error) {
         const e = error as OtlpExportError & { wait?: number };
         if (!e.retryable || n >= retries) throw e;
@@ -145,5 +172,14 @@ export function createOtlpGateway(options: OtlpGatewayOptions): (batch: Batch) =
         await new Promise((resolve) => setTimeout(resolve, delay));
       }
     }
+  };
+  return async (batch) => {
+    const outcomes = await Promise.allSettled(requests(batch).filter((r) => !acknowledged.has(r.key)).map(async (r) => {
+      await send(urls[r.signal], r.body);
+      if (acknowledged.size >= MAX_REMEMBERED) acknowledged.clear();
+      acknowledged.add(r.key);
+    }));
+    const errors = outcomes.flatMap((o) => (o.status === 'rejected' ? [o.reason as OtlpExportError] : []));
+    if (errors.length) throw errors.find((e) => e.retryable) ?? errors[0];
   };
 }

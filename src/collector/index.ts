@@ -16,7 +16,7 @@ export { createRedisDedupe, DEFAULT_REDIS_TTL_MS, DEFAULT_REDIS_LEASE_MS, DEFAUL
 export type { RedisDedupeClient, RedisDedupeOptions } from './redisDedupe';
 export { shutdown } from './shutdown';
 export { createOtlpGateway, batchToOtlp, OtlpExportError } from './gateway';
-export type { OtlpGatewayOptions } from './gateway';
+export type { OtlpBody, OtlpGatewayOptions } from './gateway';
 export type { ShutdownOptions, ShutdownResult } from './shutdown';
 export { CollectorError } from './errors';
 export type { CorsOptions } from './cors';

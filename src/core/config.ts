@@ -96,7 +96,11 @@ export interface PrivacyOptions {
 export interface PagePaceConfig {
   /** Where beacons go (absolute or relative URL). Without it and without `transport`, nothing is sent. */
   endpoint?: string;
-  /** Wire format: `binary` (default, docs/protocol.md), `json`, or `otlp` (OTLP/HTTP JSON metrics; point `endpoint` at `/v1/metrics`). */
+  /**
+   * Wire format: `binary` (default, docs/protocol.md), `json`, or `otlp` (OTLP/HTTP JSON: web vitals
+   * as `browser.web_vital` log records to `/v1/logs`, other events as metrics to `/v1/metrics`; point
+   * `endpoint` at either, or at the receiver's base URL).
+   */
   format?: Format;
   /** A custom function that sends batches to any other backend; used instead of `endpoint`. */
   transport?: TransportFn;

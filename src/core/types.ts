@@ -51,3 +51,10 @@ export interface Batch {
 
 /** The wire protocol version this build speaks. */
 export const PROTOCOL_VERSION = 1;
+
+/**
+ * Whether an event is a web vital (LCP, INP, CLS, FCP, TTFB): the events of kind `vital`, which
+ * only pagepace's web-vitals source records. With `format: 'otlp'` they go as `browser.web_vital`
+ * log records to `/v1/logs`, every other event as a gauge to `/v1/metrics`.
+ */
+export const isWebVital = (e: PerfEvent): boolean => e.kind == 'vital';

@@ -9,6 +9,8 @@ export interface Encoded {
   body: Uint8Array | string;
   type: string;
   format: 'binary' | 'json' | 'otlp';
+  /** Where it goes, when not to the endpoint as given: OTLP's `/v1/metrics` or `/v1/logs` beside it. */
+  url?: string;
 }
 
 /** Turns batches into request bodies. */
@@ -32,6 +34,11 @@ export interface Encoder {
 /** Options of {@link createEncoder}. */
 export interface EncoderOptions {
   format: 'binary' | 'json' | 'otlp';
+  /**
+   * The endpoint, beside which OTLP batches go to their signal's URL (`otlpUrl`: web vitals to
+   * `/v1/logs`, the rest to `/v1/metrics`). Without it they go to the transport's endpoint as given.
+   */
+  endpoint?: string;
   /** The worker script URL for live binary batches, or false to encode every batch on the main thread (in idle time). */
   workerUrl: string | false;
   /** A worker that has not answered its first call by then is given up for the main thread. */
@@ -60,7 +67,8 @@ export function createEncoder(opts: EncoderOptions): Encoder {
   const load = <T>(p: Promise<T>) => (p.catch(opts.onError), p);
   const otlpReady = opts.format === 'otlp' ? load(import('../beacon/formats/otlp').then((m) => (otlp = m))) : undefined;
   const codecReady = opts.format === 'binary' ? load(import('./codec').then((m) => (codec = m))) : undefined;
-  const otlpEncoded = (m: Otlp, batch: Batch): Encoded => ({ body: m.encodeOtlp(batch, VERSION), type: m.OTLP_TYPE, format: 'otlp' });
+  // To `/v1/logs` or `/v1/metrics` beside the endpoint, by what the batch holds (otlpRequest).
+  const otlpEncoded = (m: Otlp, batch: Batch): Encoded => ({ ...m.otlpRequest(batch, VERSION, opts.endpoint), type: m.OTLP_TYPE, format: 'otlp' });
   const binary = (c: Codec, batch: Batch): Encoded => ({ body: c.encodeWire(batch), type: BINARY_TYPE, format: 'binary' });
   let remote: Promise<RemoteEncoder | undefined> | undefined;
   let mode: Encoder['mode'];
