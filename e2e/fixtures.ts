@@ -47,7 +47,10 @@ export { expect };
 
 /** The session id pagepace uses in this page's tab. */
 export async function sessionOf(page: Page): Promise<string> {
-  const id = await page.evaluate(() => JSON.parse(sessionStorage.getItem('pagepace:session') ?? 'null')?.id as string | undefined);
+  // pagepace reads (or starts) the session on first use, the first event or its sending side's start.
+  const read = () => page.evaluate(() => JSON.parse(sessionStorage.getItem('pagepace:session') ?? 'null')?.id as string | undefined);
+  let id = await read();
+  for (const end = Date.now() + 5000; !id && Date.now() < end; id = await read()) await page.waitForTimeout(50);
   if (!id) throw new Error('pagepace has not started a session in this page');
   return id;
 }

@@ -49,7 +49,8 @@ export function createPagePace(config?: PagePaceConfig): PagePace {
   const session = loadSession(cfg.sampleRate);
   const summary = createSummary();
   const life = createLifecycle((fn) => guard.wrap('lifecycle', () => src.timed(fn)));
-  const sends = session.sampled && !!(cfg.transport || cfg.endpoint);
+  // A function: the session is read when first needed (core/ids.ts), not by the evaluation task.
+  const sends = () => !!(cfg.transport || cfg.endpoint) && session.sampled;
   const page = () => (cfg.privacy.stripQuery ? stripUrl(location.href) : location.href);
   const strip = (e: PerfEvent) => (cfg.privacy.stripQuery ? stripEventUrls(e) : e);
   const counts = { filtered: 0, earlyDropped: 0, earlyJson: 0 };
@@ -59,7 +60,7 @@ export function createPagePace(config?: PagePaceConfig): PagePace {
   // the send queue; overflow is counted as dropped), and a hide sends them by the early path.
   const sender = lazyPart('sender', guard, () => import('./beacon/sender'),
     (m) => {
-      if (!sends) return undefined;
+      if (!sends()) return undefined;
       const s = m.createSender(cfg, session, page, guard, (e) => void record(e), life, () => api.stats());
       for (const e of early.splice(0)) s.add(e);
       return s;
@@ -68,7 +69,7 @@ export function createPagePace(config?: PagePaceConfig): PagePace {
   const toSender: Step = (e) => {
     const s = sender.value;
     if (s) s.add(e);
-    else if (sends) early.length < MAX_QUEUE ? early.push(e) : counts.earlyDropped++;
+    else if (sends()) early.length < MAX_QUEUE ? early.push(e) : counts.earlyDropped++;
     return e;
   };
 
@@ -78,7 +79,6 @@ export function createPagePace(config?: PagePaceConfig): PagePace {
     if (cfg.onBudgetExceeded && !destroyed) guard.run('onBudgetExceeded', () => cfg.onBudgetExceeded!(b));
   }));
   const hasBudgets = Object.keys(cfg.budgets).length > 0;
-  if (hasBudgets) void budgets.load();
 
   /** The pipeline, one direction: privacy → route → summary, callbacks, budgets → beforeSend → sender. */
   const steps: Step[] = [
@@ -142,9 +142,15 @@ export function createPagePace(config?: PagePaceConfig): PagePace {
   // The service worker client (workbox-window) is a chunk too; it registers after load.
   const swOpts = cfg.serviceWorker;
   const sw = lazyPart('serviceWorker', guard, () => import('./sw-client'), (m) => (swOpts ? m.startServiceWorker(swOpts, guard) : undefined), (h) => h.destroy());
-  if (lazyOpts) void lazy.load();
-  if (prefetchOpts) void prefetch.load();
-  if (swOpts) void sw.load();
+  // The chunks asked for are fetched from the next task: starting each fetch costs ~1-2 ms at 4×
+  // CPU, which the script's evaluation task (already the longest of pagepace's) need not carry.
+  // What the first viewport shows is the guard's, above; a budget's events wait for their chunk.
+  setTimeout(() => {
+    if (destroyed) return;
+    if (hasBudgets) void budgets.load();
+    if (lazyOpts) void lazy.load();
+    if (swOpts) void sw.load();
+  });
 
   /**
    * Start-up, after load in idle time, one small step per task with a yield between: the chunks
@@ -156,10 +162,14 @@ export function createPagePace(config?: PagePaceConfig): PagePace {
   let startup: Startup | undefined;
   whenActivated(() => (startup = destroyed ? startup : startInSteps([
     () => {
-      if (sends) void sender.load();
+      if (sends()) void sender.load();
     },
     () => void src.start(),
     () => void (cfg.vitals && vitals.load()),
+    // Prefetching is for the next page: it starts last, after this page's load, in idle time (as
+    // quicklink does), so neither its chunk nor its requests compete with the page's own; a page
+    // hidden before then has no next page to prefetch for.
+    () => void (prefetchOpts && !life.hidden && prefetch.load()),
   ], (step) => guard.run('start', step))));
 
   // One request per hide: every part has recorded its hide-time event (the lifecycle's collect
@@ -167,7 +177,7 @@ export function createPagePace(config?: PagePaceConfig): PagePace {
   // phase subscriber), or, before it has arrived, the early path does.
   life.onHide(() => {
     startup?.finish();
-    if (startup && !sender.value && sends && early.length) {
+    if (startup && !sender.value && early.length && sends()) {
       if (cfg.format === 'binary') counts.earlyJson++;
       sendEarly(early.splice(0), { sessionId: session.id, page: page(), endpoint: cfg.endpoint, format: cfg.format, transport: cfg.transport });
     }
@@ -178,7 +188,7 @@ export function createPagePace(config?: PagePaceConfig): PagePace {
     sender, lazy, prefetch, sw,
     async flush() {
       startup?.finish();
-      if (!sends || !startup) return;
+      if (!startup || !sends()) return;
       await sender.tried;
       // Offline, the sending side may not have come yet: the flush asked for happens when it does.
       if (sender.value) await sender.value.flush(life.hidden);
@@ -195,7 +205,7 @@ export function createPagePace(config?: PagePaceConfig): PagePace {
       startup?.finish(); // events recorded so far still go out (once the sending side has arrived)
       life.destroy();
       destroyed = true;
-      if (sends && startup) await sender.tried;
+      if (startup && sends()) await sender.tried;
       const s = sender.value;
       if (s) {
         await s.flush(life.hidden);
