@@ -51,8 +51,14 @@ self.addEventListener('install', (event) => {
 self.addEventListener('activate', (event) => {
   event.waitUntil(Promise.all([
     cleanup(precached, cache).catch(() => 0),
-    // Navigations are network-first: preload starts the request while the worker boots.
-    self.registration.navigationPreload?.enable().catch(() => undefined),
+    // Navigations are network-first: preload starts the request while the worker boots. Not in
+    // Gecko: Firefox (ESR 153 still) fails a navigation whose preload request fails at the network,
+    // whatever the worker answers, so an offline navigation got the browser's error page instead
+    // of the stored copy (Workbox #3134; repro: e2e/engines/repros/firefox-navigation-preload.mjs).
+    // There the worker fetches navigations itself; disable() also undoes an earlier version's enable().
+    (/\bFirefox\//.test(self.navigator.userAgent)
+      ? self.registration.navigationPreload?.disable()
+      : self.registration.navigationPreload?.enable())?.catch(() => undefined),
     self.clients.claim(),
   ]));
 });

@@ -21,9 +21,7 @@ export const PREFETCH_CSP = { chromium: 'link', firefox: 'link', webkit: 'fetch'
  */
 export const KNOWN = {
   chromium: {},
-  firefox: {
-    'service worker: offline navigation': 'open: the worker controls the page, yet a navigation while the server resets connections fails with NS_ERROR_NET_RESET (Chromium gets the stored copy); not yet known whether pagepace\'s fallback or Firefox',
-  },
+  firefox: {},
   webkit: {},
 };
 
