@@ -21,7 +21,40 @@ const lazyChunksBesideScript = (map: Record<string, string>): Plugin => ({
   resolveDynamicImport(specifier) {
     return typeof specifier === 'string' && map[specifier] ? { id: map[specifier], external: true } : null;
   },
+  // A chunk's own imports (shared chunks) are otherwise found only once the chunk has arrived: a
+  // second round trip before it can run. Each import() of a chunk also starts its imports, at once.
+  renderDynamicImport({ targetModuleId }) {
+    const own = targetModuleId ? chunkImports.get(targetModuleId.replace(/^\.\//, '')) : undefined;
+    return own?.length ? { left: `(${JSON.stringify(own.map((f) => `./${f}`))}.map(preloadChunk),import(`, right: '))' } : null;
+  },
 });
+
+/**
+ * Shared chunks are named for where their code lives (`pagepace.core-types.js`,
+ * `pagepace.idb-keyval.js`), unhashed like every file beside the script: the script names them
+ * (renderDynamicImport), so a name costs eager bytes, and random hashes do not compress.
+ */
+const sharedChunkName = (c: { name: string; moduleIds: readonly string[] }): string => {
+  const id = (c.moduleIds.at(-1) ?? c.name).replace(/\\/g, '/');
+  const pkg = /node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(id);
+  const own = /([^/]+)\/([^/.]+)\.[jt]s$/.exec(id);
+  return `pagepace.${pkg ? pkg[1]!.replace('/', '-') : own ? `${own[1]}-${own[2]}` : c.name}.js`;
+};
+
+/** The script tag's lazy chunks (built first, below) and the shared chunks each imports, transitively. */
+const chunkImports = new Map<string, string[]>();
+const recordChunkImports: Plugin = {
+  name: 'record-chunk-imports',
+  generateBundle(_, bundle) {
+    const all = (file: string, seen = new Set<string>()): string[] => {
+      const c = bundle[file];
+      if (c?.type !== 'chunk') return [];
+      for (const i of c.imports) if (!seen.has(i)) (seen.add(i), all(i, seen));
+      return [...seen];
+    };
+    for (const c of Object.values(bundle)) if (c.type === 'chunk' && c.isEntry) chunkImports.set(c.fileName, all(c.fileName));
+  },
+};
 
 const config: RollupOptions[] = [
   {
@@ -34,6 +67,20 @@ const config: RollupOptions[] = [
     plugins: [ts()],
     // Chunks beside the entries: `new URL('./pagepace.worker.js', import.meta.url)` must resolve from any of them.
     output: { dir: 'dist', format: 'es', sourcemap: true, chunkFileNames: '[name]-[hash].js' },
+  },
+  {
+    // The script tag's lazy chunks: ES modules loaded by import() from beside it. Built before the
+    // script, which names each chunk's shared chunks (recordChunkImports, renderDynamicImport).
+    input: {
+      'pagepace.remote': 'src/worker/remote.ts', 'pagepace.codec': 'src/worker/codec.ts', 'pagepace.otlp': 'src/beacon/formats/otlp.ts',
+      'pagepace.sources': 'src/vitals/lazySources.ts',
+      'pagepace.prefetch': 'src/loading/prefetch.ts', 'pagepace.sw-client': 'src/sw-client/index.ts',
+      'pagepace.sender': 'src/beacon/sender.ts', 'pagepace.lazy': 'src/loading/lazy.ts', 'pagepace.budgets': 'src/vitals/budgets.ts',
+      // web-vitals glue, and the two web-vitals builds it picks from, under names of their own.
+      'pagepace.vitals': 'src/vitals/webVitals.ts', 'pagepace.web-vitals': 'web-vitals', 'pagepace.attribution': 'web-vitals/attribution',
+    },
+    plugins: [nodeResolve({ browser: true }), ts(), recordChunkImports],
+    output: { dir: 'dist', format: 'es', entryFileNames: '[name].js', chunkFileNames: sharedChunkName, plugins: [min()] },
   },
   {
     input: 'src/auto.ts',
@@ -53,20 +100,11 @@ const config: RollupOptions[] = [
       nodeResolve(),
       ts(),
     ],
-    output: { file: 'dist/pagepace.iife.js', format: 'iife', name: 'PagePace', sourcemap: true, plugins: [min(false)] },
-  },
-  {
-    // The script tag's lazy chunks: self-contained ES modules loaded by import() from beside it.
-    input: {
-      'pagepace.remote': 'src/worker/remote.ts', 'pagepace.codec': 'src/worker/codec.ts', 'pagepace.otlp': 'src/beacon/formats/otlp.ts',
-      'pagepace.sources': 'src/vitals/lazySources.ts',
-      'pagepace.prefetch': 'src/loading/prefetch.ts', 'pagepace.sw-client': 'src/sw-client/index.ts',
-      'pagepace.sender': 'src/beacon/sender.ts', 'pagepace.lazy': 'src/loading/lazy.ts', 'pagepace.budgets': 'src/vitals/budgets.ts',
-      // web-vitals glue, and the two web-vitals builds it picks from, under names of their own.
-      'pagepace.vitals': 'src/vitals/webVitals.ts', 'pagepace.web-vitals': 'web-vitals', 'pagepace.attribution': 'web-vitals/attribution',
+    output: {
+      file: 'dist/pagepace.iife.js', format: 'iife', name: 'PagePace', sourcemap: true, plugins: [min(false)],
+      // Fetches a shared chunk; a failure is the importing chunk's to report (its import() fails too).
+      intro: 'const preloadChunk = (u) => void import(u).catch(() => {});',
     },
-    plugins: [nodeResolve({ browser: true }), ts()],
-    output: { dir: 'dist', format: 'es', entryFileNames: '[name].js', chunkFileNames: 'pagepace.[name]-[hash].js', plugins: [min()] },
   },
   {
     // The encoding worker: a module worker with comlink and the codec bundled in.

@@ -70,3 +70,24 @@ test('retryLazy() loads a failed image again; a bad argument is refused clearly'
   });
   expect(message).toBe('PagePaceError: pagepace: retryLazy(el) must be an element that failed to load (class pp-error), or nothing to retry them all; received "#broken".');
 });
+
+test('script tag: a lazy chunk\'s shared chunks are fetched with it, not one round trip after it arrives', async ({ page }) => {
+  let release = () => {};
+  const held = new Promise<void>((r) => (release = r));
+  const shared: string[] = [];
+  await page.route(/pagepace\.lazy\.js/, async (route) => {
+    await held;
+    await route.continue();
+  });
+  page.on('request', (r) => {
+    const file = new URL(r.url()).pathname.split('/').pop()!;
+    if (/^pagepace\.(core-lifecycle|loading-types|idb-keyval)\.js$/.test(file)) shared.push(file);
+  });
+  await page.goto('/fixtures/lazy-tag.html');
+  // pagepace.lazy.js is still held back, and what it imports is already on its way.
+  await expect.poll(() => [...shared].sort()).toEqual(['pagepace.core-lifecycle.js', 'pagepace.idb-keyval.js', 'pagepace.loading-types.js']);
+  release();
+  await expect(page.locator('#hero')).toHaveClass(/pp-loaded/);
+  // Each fetched once: the import() of the chunk found them in the module map.
+  expect(shared).toHaveLength(3);
+});
