@@ -49,7 +49,10 @@ const recordChunkImports: Plugin = {
     const all = (file: string, seen = new Set<string>()): string[] => {
       const c = bundle[file];
       if (c?.type !== 'chunk') return [];
-      for (const i of c.imports) if (!seen.has(i)) (seen.add(i), all(i, seen));
+      for (const i of c.imports) if (!seen.has(i)) {
+        seen.add(i);
+        all(i, seen);
+      }
       return [...seen];
     };
     for (const c of Object.values(bundle)) if (c.type === 'chunk' && c.isEntry) chunkImports.set(c.fileName, all(c.fileName));

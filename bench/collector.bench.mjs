@@ -94,7 +94,10 @@ function redisCommand(port, line) {
       text += d;
       // A bulk reply ($n) is complete once n bytes arrived; the others are one line.
       const bulk = /^\$(\d+)\r\n/.exec(text);
-      if (!bulk ? text.endsWith('\r\n') : text.length >= bulk[0].length + Number(bulk[1]) + 2) (socket.destroy(), resolve(text));
+      if (!bulk ? text.endsWith('\r\n') : text.length >= bulk[0].length + Number(bulk[1]) + 2) {
+        socket.destroy();
+        resolve(text);
+      }
     });
     socket.on('error', () => resolve(''));
   });

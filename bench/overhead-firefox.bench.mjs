@@ -34,6 +34,7 @@ function heartbeat(LONG) {
   setTimeout(beat, 0);
   // Load + idle: the first idle callback after the load event (this listener is the page's first).
   addEventListener('load', () => requestIdleCallback(() => { m.idleAfterLoad = performance.now(); }), { once: true });
+  /* global webVitals */
   const wv = typeof webVitals !== 'undefined' ? webVitals : window.webVitals;
   if (wv) {
     for (const f of ['onLCP', 'onFCP', 'onTTFB']) wv[f]((x) => { m.vitals[x.name] = x.value; }, { reportAllChanges: true });

@@ -68,12 +68,14 @@ export async function startServer(root, decode) {
       const chunks = [];
       for await (const c of req) chunks.push(c);
       const body = Buffer.concat(chunks);
-      const head = `${req.method} ${req.url} HTTP/1.1\r\n`.length + req.rawHeaders.reduce((s, v, i) => s + v.length + 2, 0) + 2; // "name: value\r\n", then the blank line
+      const head = `${req.method} ${req.url} HTTP/1.1\r\n`.length + req.rawHeaders.reduce((s, v) => s + v.length + 2, 0) + 2; // "name: value\r\n", then the blank line
       const type = req.headers['content-type'] ?? '';
       let events = [];
       try {
         events = type.includes('pagepace+binary') ? (await decode(new Uint8Array(body))).events : [].concat(JSON.parse(body.toString()).events ?? JSON.parse(body.toString()));
-      } catch {}
+      } catch {
+        // not a batch (a page asset): counted, with no events
+      }
       requests.push({ bytes: body.length, head, type, events });
       return res.writeHead(204, { 'Access-Control-Allow-Origin': '*' }).end();
     }

@@ -75,7 +75,9 @@ export async function run({ root }) {
   let sw = 0;
   try {
     sw = file('pagepace-sw.js');
-  } catch {}
+  } catch {
+    // no service worker build: its row reads 0
+  }
   const eager = pagepace['script tag, eager (pagepace.iife.js)'];
   // What a page loads in all with every feature on: the eager script and its lazy chunks. Not the attribution
   // build (opt-in, a bigger web-vitals in place of the plain one), nor the main-thread codec (only when the worker fails).

@@ -1,6 +1,5 @@
 // Streaming percentiles (issue 6): the relative error of summary()'s sketch against exact
 // nearest-rank percentiles on 100,000 samples, its memory and its cost per value, in Node.
-import { join } from 'node:path';
 import { build } from 'esbuild';
 
 export const name = 'summary';

@@ -22,7 +22,7 @@ function raw(request: string): Promise<string> {
   return new Promise((resolve, reject) => {
     const socket = connect(Number(port), '127.0.0.1', () => socket.end(request));
     let out = '';
-    socket.on('data', (d) => (out += d));
+    socket.on('data', (d: Buffer) => (out += d.toString()));
     socket.on('end', () => resolve(out));
     socket.on('error', reject);
   });
@@ -100,7 +100,7 @@ describe('demo server, hostile input', () => {
     // 64 MB of batches: far more than the socket buffers and MAX_UNREAD.
     const big = 'y'.repeat(256 * 1024);
     for (let i = 0; i < 256 && demo.store.stats().clients > 0; i++) {
-      demo.store.add(batch([{ kind: 'custom', name: 'big', value: 1, ts: 1, attrs: { big } }]) as never, { contentType: 'application/json', bytes: 1 });
+      void demo.store.add(batch([{ kind: 'custom', name: 'big', value: 1, ts: 1, attrs: { big } }]) as never, { contentType: 'application/json', bytes: 1 });
       await new Promise((r) => setImmediate(r));
     }
     expect(demo.store.stats().clients).toBe(0);

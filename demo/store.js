@@ -50,7 +50,10 @@ export function createStore(opts = {}) {
     add(batch, meta) {
       const entry = { batch, meta: { contentType: meta.contentType, bytes: meta.bytes, receivedAt: meta.receivedAt } };
       batches.push(entry);
-      if (batches.length > maxBatches) (batches = batches.slice(-maxBatches)), dropped++;
+      if (batches.length > maxBatches) {
+        batches = batches.slice(-maxBatches);
+        dropped++;
+      }
       dirty = true;
       if (clients.size) broadcast(`data: ${JSON.stringify(entry)}\n\n`);
       if (opts.ndjson) return appendFile(opts.ndjson, JSON.stringify(entry) + '\n');

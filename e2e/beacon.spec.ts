@@ -45,7 +45,7 @@ test.describe('createPagePace in a page', () => {
     const errors = await page.evaluate(() => {
       const { createPagePace, PagePaceError } = (window as any).PagePace;
       const out: string[] = [];
-      const attempt = (fn: () => unknown) => { try { fn(); out.push('no error'); } catch (e) { out.push(e instanceof PagePaceError ? (e as Error).message : `wrong error: ${e}`); } };
+      const attempt = (fn: () => unknown) => { try { fn(); out.push('no error'); } catch (e) { out.push(e instanceof PagePaceError ? (e as Error).message : `wrong error: ${String(e)}`); } };
       attempt(() => createPagePace({ batch: { maxEvents: 0 } }));
       const pace = createPagePace({ vitals: false });
       attempt(() => pace.track('x', 'slow'));

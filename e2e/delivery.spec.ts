@@ -440,8 +440,8 @@ test.describe('nothing lost', () => {
       const log = await takeSendLog(page);
       expect(log).toEqual(
         via === 'fetchLater' ? [{ via, path: '/collect', activateAfter: 0 }]
-        : refuse ? [{ via: 'beacon', path: '/collect', ok: false }, { via: 'fetch', path: '/collect', keepalive: true }]
-        : [{ via: 'beacon', path: '/collect', ok: true }],
+          : refuse ? [{ via: 'beacon', path: '/collect', ok: false }, { via: 'fetch', path: '/collect', keepalive: true }]
+            : [{ via: 'beacon', path: '/collect', ok: true }],
       );
     };
     test({
@@ -480,4 +480,3 @@ test.describe('nothing lost', () => {
     });
   }
 });
-

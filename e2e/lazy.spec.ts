@@ -71,6 +71,8 @@ test('every kind of lazy element loads on approach; a broken image gets pp-error
   expect(imgs(ls).size).toBe(0); // all below the fold
   await page.evaluate(() => document.getElementById('removed-box')!.remove());
   // A component whose loader is registered after start.
+  // `as string`: the URL is the page's, not a module TypeScript could resolve.
+  // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion
   await page.evaluate(() => (window as any).lazy.registerComponent('widget', () => import('/loading/widget.js' as string)));
   await page.evaluate(() => scrollTo(0, 2900));
   await expect(page.locator('#broken')).toHaveClass(/pp-error/);

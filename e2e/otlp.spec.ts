@@ -122,7 +122,7 @@ test('format otlp: web vitals go as browser.web_vital log records to /v1/logs, w
   const resource = attrs(rls[0].resource.attributes);
   expect(resource).toMatchObject({ 'service.name': { stringValue: 'pagepace' }, 'session.id': { stringValue: session } });
   const metricsResource = attrs(JSON.parse(metricsPosts[0]!.body).resourceMetrics[0].resource.attributes);
-  expect(resource['pagepace.batch_id']!.stringValue).toBe(`${metricsResource['pagepace.batch_id']!.stringValue}-logs`); // the two halves of one batch
+  expect(resource['pagepace.batch_id']!.stringValue).toBe(`${String(metricsResource['pagepace.batch_id']!.stringValue)}-logs`); // the two halves of one batch
   expect(rls[0].scopeLogs[0].scope).toMatchObject({ name: 'pagepace', version: expect.stringMatching(/^\d+\.\d+\.\d+/) });
 
   const byId = new Map((await seen()).map((e) => [e.id, e]));
@@ -169,7 +169,7 @@ test('format otlp: web vitals go as browser.web_vital log records to /v1/logs, w
     expect(decodeOtlpJson(JSON.stringify(body), signal).decoded, signal).toEqual(body);
   }
   // Each vital once (by id and value): nothing sent twice, nothing sent as a gauge.
-  const sent = recordsOf(mine()).map((r) => { const a = attrs(r.attributes); return `${a['browser.web_vital.id']!.stringValue}:${a['browser.web_vital.value']!.doubleValue}`; });
+  const sent = recordsOf(mine()).map((r) => { const a = attrs(r.attributes); return `${String(a['browser.web_vital.id']!.stringValue)}:${String(a['browser.web_vital.value']!.doubleValue)}`; });
   expect(new Set(sent).size).toBe(sent.length);
   const gauges = mine().flatMap((b) => b.resourceMetrics?.[0].scopeMetrics[0].metrics.map((m: any) => m.name) ?? []);
   expect(gauges.filter((n: string) => /^pagepace\.(LCP|INP|CLS|FCP|TTFB)$/.test(n))).toEqual([]);

@@ -16,7 +16,7 @@ const logRules = (page: Page) => page.addInitScript(() => {
       for (const [sign, nodes] of [['+', r.addedNodes], ['-', r.removedNodes]] as const) {
         for (const n of nodes) {
           if (!(n instanceof HTMLScriptElement) || n.type != 'speculationrules') continue;
-          const rules = JSON.parse(n.textContent!);
+          const rules = JSON.parse(n.textContent);
           for (const action in rules) log.push(`${sign}${action} ${new URL(rules[action][0].urls[0]).pathname}`);
         }
       }

@@ -69,8 +69,8 @@ export interface ApiDeps {
   lazy: LazyPart<LazyLoader>;
   prefetch: LazyPart<Prefetcher>;
   sw: LazyPart<PolledServiceWorker>;
-  flush(): Promise<void>;
-  destroy(): Promise<void>;
+  flush: () => Promise<void>;
+  destroy: () => Promise<void>;
 }
 
 // Before the sending side has started: every counter 0 (encoder, outbox and unload undefined).

@@ -1,6 +1,5 @@
 import { sendEarly } from './beacon/early';
 import { MAX_QUEUE } from './beacon/limits';
-import type { Sender, SenderStats } from './beacon/sender';
 import { resolveConfig } from './core/config';
 import type { PagePaceConfig } from './core/config';
 import { createGuard } from './core/guard';
@@ -65,7 +64,7 @@ export function createPagePace(config?: PagePaceConfig): PagePace {
       for (const e of early.splice(0)) s.add(e);
       return s;
     });
-  let early: PerfEvent[] = [];
+  const early: PerfEvent[] = [];
   const toSender: Step = (e) => {
     const s = sender.value;
     if (s) s.add(e);
@@ -124,7 +123,7 @@ export function createPagePace(config?: PagePaceConfig): PagePace {
   );
 
   const vitals = lazyPart('vitals', guard, () => import('./vitals/webVitals'), (m) => {
-    if (cfg.vitals) m.observeVitals(cfg.vitals, guard.wrap('vitals', record), src.routeAt);
+    if (cfg.vitals) void m.observeVitals(cfg.vitals, guard.wrap('vitals', record), src.routeAt);
     return true;
   });
 

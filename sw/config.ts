@@ -145,7 +145,7 @@ export function parseConfig(json: string | null | undefined, base: string): Pars
   }
   if (raw.precache !== undefined) {
     if (!Array.isArray(raw.precache)) problems.push('precache must be an array');
-    else raw.precache.forEach((p, i) => {
+    else (raw.precache as unknown[]).forEach((p, i) => {
       const e = typeof p === 'string' ? { url: p, revision: '' } : p;
       const url = isObj(e) ? absolute(e.url, base) : undefined;
       if (url && isObj(e) && typeof e.revision === 'string') config.precache.push({ url, revision: e.revision });
@@ -192,7 +192,7 @@ function parseRoute(r: unknown, path: string, problems: string[]): RouteConfig |
   if (r.destination !== undefined) {
     const d = typeof r.destination === 'string' ? [r.destination] : r.destination;
     if (!Array.isArray(d) || !d.every((x) => typeof x === 'string')) return void problems.push(`${path}.destination must be a string or strings`);
-    route.destination = d as string[];
+    route.destination = d;
   }
   if (route.pattern === undefined && route.destination === undefined) return void problems.push(`${path} needs a pattern or a destination`);
   if (r.ttlMs !== undefined) {

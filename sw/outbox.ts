@@ -22,17 +22,18 @@ export interface OutboxReplay {
 export async function replayOutbox(): Promise<OutboxReplay> {
   const store = createStore(OUTBOX_DB, OUTBOX_STORE);
   const out: OutboxReplay = { sent: 0, refused: 0, failed: 0 };
-  for (const [key, e] of await entries<IDBValidKey, Partial<OutboxEntry> | undefined>(store)) {
+  for (const [key, e] of await entries<string, Partial<OutboxEntry> | undefined>(store)) {
     if (!e || !e.endpoint || e.format === 'otlp' || !e.batch || !Array.isArray(e.batch.events)) continue;
     const endpoint = e.endpoint;
     const body = JSON.stringify(e.batch);
-    const r = await withSendLock(String(key), async () => {
+    const r = await withSendLock(key, async () => {
       if ((await get(key, store)) === undefined) return;
       try {
         const res = await fetch(endpoint, { method: 'POST', body, headers: { 'Content-Type': 'application/json' }, credentials: 'same-origin' });
         if (!isRetryableStatus(res.status)) {
           await del(key, store);
-          res.ok ? out.sent++ : out.refused++;
+          if (res.ok) out.sent++;
+          else out.refused++;
         } else out.failed++;
       } catch {
         out.failed++;

@@ -118,7 +118,7 @@ function renderChart(name, m, thresholds) {
   const width = Math.max(260, (c.width ?? c.box.clientWidth) - 16);
   if (!c.plot) {
     c.box.querySelector('.plot').innerHTML = '';
-    c.plot = new uPlot({
+    c.plot = new uPlot({ // eslint-disable-line no-undef -- the page's <script src=uplot> global
       width, height: 180,
       legend: { live: false },
       // From 0, and high enough to show the "good" line (dashed green; "poor" dashed red when in range).

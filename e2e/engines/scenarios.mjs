@@ -211,7 +211,7 @@ export const SCENARIOS = [
       const third = await result(s, 'sw.state', 15_000);
       // Offline: every request fails at the network; the navigation must come from the worker's copy.
       s.state.offline = true;
-      let offline = 'error page';
+      let offline;
       try {
         await d.goto(`${s.url}/e/sw.html`);
         offline = (await d.title()) === 'sw scenario' ? 'served from the worker' : `title ${JSON.stringify(await d.title())}`;

@@ -19,7 +19,6 @@ function setup(outcome: () => Outcome | Promise<Outcome>, limits = { maxBytes: 1
     sendNow: (b) => (beaconed.push(b.batchId), true),
     drain: () => [],
   };
-  // eslint-disable-next-line prefer-const
   let delivery: ReturnType<typeof createDelivery>;
   const outbox = createOutbox(limits, (e) => {
     delivery.forget(e.batch);
@@ -103,7 +102,6 @@ function gatedSetup(opts: { maxInFlight?: number; maxInFlightBytes?: number } = 
     drain: () => [],
   };
   let idle = () => {};
-  // eslint-disable-next-line prefer-const
   let delivery: ReturnType<typeof createDelivery>;
   const outbox = createOutbox({ maxBytes: 1e9, maxAgeMs: 1e12 }, (e) => delivery.forget(e.batch), () => {});
   delivery = createDelivery({ transport, outbox, stats, onError: () => {}, onDropped: () => {}, onIdle: () => idle(), ...opts });

@@ -1,10 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import type { Batch } from '../core/types';
 import { createOutbox } from './outbox';
 import type { OutboxEntry } from './outbox';
 
 const entry = (id: string, createdAt: number, bytes = 100): OutboxEntry => ({
-  batch: { v: 1, batchId: id, sessionId: 's', page: '/', sentAt: createdAt, events: [{ kind: 'custom', name: id, value: 1, ts: createdAt }] } as Batch,
+  batch: { v: 1, batchId: id, sessionId: 's', page: '/', sentAt: createdAt, events: [{ kind: 'custom', name: id, value: 1, ts: createdAt }] },
   bytes, createdAt, attempts: 0, nextAt: 0,
 });
 

@@ -33,7 +33,6 @@ export interface Outbox {
   readonly persistent: boolean;
 }
 
-
 /**
  * An outbox in IndexedDB (idb-keyval, its own database) that degrades to memory the first time
  * IndexedDB fails (private modes, blocked storage, a corrupt store): sending goes on, only

@@ -119,7 +119,7 @@ export function createSender(
     deferTimer = setTimeout(() => {
       deferTimer = undefined;
       guard.run('deferred', () => {
-        const open = batcher!.peek();
+        const open = batcher.peek();
         if (!open) transport.undefer!();
         else split(open).forEach((b) => transport.defer!(b));
       });
@@ -162,7 +162,7 @@ export function createSender(
 
   const sender: Sender = {
     add(e) {
-      batcher!.add(e);
+      batcher.add(e);
       // Recorded while hidden, after the hide was sent (a late callback): it may be the last chance.
       if (hideDone && !lateQueued && !holding) {
         lateQueued = true;
@@ -175,10 +175,10 @@ export function createSender(
         clearTimeout(deferTimer);
         deferTimer = undefined;
       }
-      return batcher!.flush(unloading);
+      return batcher.flush(unloading);
     },
     stats() {
-      const b = batcher!.stats;
+      const b = batcher.stats;
       return {
         queued: b.queued,
         sent: deliveryStats.sent,
@@ -207,7 +207,7 @@ export function createSender(
       cancelStartReplay();
       clearTimeout(deferTimer);
       transport.undefer?.();
-      batcher!.stop();
+      batcher.stop();
       delivery.stop();
       await encoder?.destroy();
     },

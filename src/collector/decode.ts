@@ -56,7 +56,7 @@ function decodeJson(bytes: Uint8Array): unknown {
   try {
     return JSON.parse(text);
   } catch (e) {
-    throw new Error(`body is not valid JSON: ${(e as Error).message}`);
+    throw new Error(`body is not valid JSON: ${(e as Error).message}`, { cause: e });
   }
 }
 

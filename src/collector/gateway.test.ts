@@ -91,7 +91,7 @@ describe('createOtlpGateway', () => {
     const paths: string[] = [];
     let refuse = true;
     const doFetch = (async (url: string | URL | Request) => {
-      const path = new URL(String(url)).pathname;
+      const path = new URL(url instanceof Request ? url.url : String(url)).pathname;
       paths.push(path);
       return new Response('{}', { status: path === '/v1/logs' && refuse ? 400 : 200 });
     }) as typeof fetch;

@@ -180,6 +180,7 @@ export function createOtlpGateway(options: OtlpGatewayOptions): (batch: Batch) =
       acknowledged.add(r.key);
     }));
     const errors = outcomes.flatMap((o) => (o.status === 'rejected' ? [o.reason as OtlpExportError] : []));
-    if (errors.length) throw errors.find((e) => e.retryable) ?? errors[0];
+    const [first] = errors;
+    if (first) throw errors.find((e) => e.retryable) ?? first;
   };
 }

@@ -62,9 +62,9 @@ describe('createRedisDedupe', () => {
     await expect(store.claim('k')).rejects.toThrow(/not connected/);
     client.isReady = true;
     let resume!: () => void;
-    hold(new Promise<void>((r) => (resume = r)));
+    void hold(new Promise<void>((r) => (resume = r)));
     await expect(store.claim('k')).rejects.toThrow(/did not answer the claim within 20 ms/);
-    hold(undefined);
+    void hold(undefined);
     resume();
     await new Promise((r) => setTimeout(r, 10));
     expect(data.has('pagepace:batch:k')).toBe(false);

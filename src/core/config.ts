@@ -219,7 +219,7 @@ function feature(checks: Record<string, Check>, off?: 1 | 0, first?: string[]): 
  */
 const map = (check: Check, allowed: string, key?: (k: string, path: string) => string): Check => (v, p) => {
   if (!isObj(v)) fail(p, v, allowed);
-  const out: Obj = Object.create(null);
+  const out = Object.create(null) as Obj;
   for (const [k, x] of Object.entries(v)) out[k] = check(x, `${p}.${key ? key(k, p) : k}`);
   return out;
 };

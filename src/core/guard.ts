@@ -5,7 +5,7 @@ export interface Guard {
   /** Wraps a callback so that it can never throw into the caller (browser or library). */
   wrap<A extends unknown[]>(feature: string, fn: (...args: A) => void): (...args: A) => void;
   /** Records a failure that was caught elsewhere (e.g. a rejected promise). */
-  report(feature: string, err: unknown): void;
+  report: (feature: string, err: unknown) => void;
   /** How many failures were caught. */
   readonly errors: number;
 }

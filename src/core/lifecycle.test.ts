@@ -4,7 +4,7 @@ import { createLifecycle, subscribeHide } from './lifecycle';
 /** A document and window as the lifecycle sees them: event targets, visibilitychange bubbling to window. */
 function fakePage() {
   const win = new EventTarget();
-  const doc = Object.assign(new EventTarget(), { visibilityState: 'visible' as DocumentVisibilityState });
+  const doc = Object.assign(new EventTarget(), { visibilityState: 'visible' });
   vi.stubGlobal('window', win);
   vi.stubGlobal('document', doc);
   const order: string[] = [];

@@ -18,7 +18,7 @@ export function configFromScript(el: HTMLOrSVGScriptElement): PagePaceConfig {
   if (d.sw) c.serviceWorker = { url: d.sw };
   if (d.sampleRate !== undefined) c.sampleRate = d.sampleRate.trim() !== '' && !isNaN(+d.sampleRate) ? +d.sampleRate : d.sampleRate;
   for (const k of ['lazy', 'prefetch', 'debug'] as const) if (d[k] !== undefined) c[k] = flag(d[k]);
-  return c as PagePaceConfig;
+  return c;
 }
 
 /** Rewrites a config error to name the attribute the user actually wrote. */

@@ -7,7 +7,7 @@ export type ComponentLoader = () => Promise<{ default: ComponentMount } | Compon
 /** The registry of `[data-lazy-component]` loaders. */
 export interface ComponentRegistry {
   /** Registers (or replaces) the loader of `name`; elements that were waiting for it load now. */
-  register(name: string, loader: ComponentLoader): void;
+  register: (name: string, loader: ComponentLoader) => void;
   /** Loads and mounts the component of `el`; waits for its loader when it is not registered yet. */
   mount(el: HTMLElement, done: (ok: boolean) => void): void;
 }

@@ -52,8 +52,9 @@ export function learnedPreconnect(done: Set<string>, allowed: () => boolean, onE
   let cancel = () => {};
   const learnNow = () => {
     cancel = idle(() => {
-      const nav = performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming | undefined;
+      const nav = performance.getEntriesByType('navigation')[0];
       const end = nav?.loadEventStart || performance.now();
+      // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion -- the DOM's getEntriesByType is not generic; the rule misreads it
       const seen = (performance.getEntriesByType('resource') as PerformanceResourceTiming[])
         .filter((e) => e.startTime <= end)
         .map((e) => new URL(e.name).origin)

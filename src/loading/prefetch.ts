@@ -102,6 +102,7 @@ export function startPrefetch(options: PrefetchStartOptions = {}, deps: LoadingD
   const here = location.href.split('#')[0]!;
   const page = pageKey();
   const ledger = readLedger();
+  // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion -- deliveryType is newer than the DOM lib; the rule misreads it
   const nav = performance.getEntriesByType('navigation')[0] as (PerformanceNavigationTiming & { deliveryType?: string }) | undefined;
   const hit = arrive(ledger, here, nav?.deliveryType == 'navigational-prefetch');
   const from = ledger.p;

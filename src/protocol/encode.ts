@@ -7,13 +7,12 @@ import {
   STRING_CHARS_PER_BYTE, T_FALSE, T_STRING, T_TRUE, UNIT_CODE, UNIT_MS,
 } from './constants';
 import { isIntFit, isTimeFit, tenths, writeNumber } from './numbers';
-import { C_INT, C_NUM, C_STR, C_TIME, C_VNUM, MAX_GROUP_ITEMS, predict, SCHEMAS, STREAM_COUNT } from './schemas';
+import { C_INT, C_STR, C_TIME, C_VNUM, MAX_GROUP_ITEMS, predict, SCHEMAS, STREAM_COUNT } from './schemas';
 import type { Field, Group, Schema } from './schemas';
 import { StringTableWriter } from './strings';
 import { Writer } from './writer';
 
 const RATING_MODES: Record<string, number> = { good: 1, 'needs-improvement': 2, poor: 3 };
-const EMPTY_SLOTS = new Float64Array(0);
 
 /** Scratch state reused across the events of one batch, so the hot loop allocates little. */
 interface Scratch {
@@ -210,7 +209,7 @@ class Encoder {
       key += String.fromCharCode(bits);
     }
     let known = this.shapes.get(owner);
-    if (!known) this.shapes.set(owner, (known = new Map()));
+    if (!known) this.shapes.set(owner, (known = new Map<string, number>()));
     const code = known.get(key);
     if (code !== undefined) {
       shape.varint(code);

@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import type { Batch, PerfEvent } from '../core/types';
 import { decodeBatch, decodeBatchSync, encodeBatch, encodeBatchSync, ProtocolError } from './index';
 import { referenceToBatch } from './reference';
-import type { ReferenceBatch } from './reference';
+
 import ref50 from './vectors/reference-batch-50.json';
 
 const N = Number(process.env.PAGEPACE_FUZZ_N ?? 100_000);
@@ -43,8 +43,8 @@ function corpusBatches(): Batch[] {
     small,
     { ...small, events: [] },
     { ...small, events: small.events.slice(0, 1) },
-    { ...referenceToBatch(ref50 as ReferenceBatch), events: referenceToBatch(ref50 as ReferenceBatch).events.slice(0, 12) },
-    referenceToBatch(ref50 as ReferenceBatch),
+    { ...referenceToBatch(ref50), events: referenceToBatch(ref50).events.slice(0, 12) },
+    referenceToBatch(ref50),
   ];
 }
 

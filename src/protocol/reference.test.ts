@@ -7,8 +7,8 @@ import ref50 from './vectors/reference-batch-50.json';
 import ref200 from './vectors/reference-batch-200.json';
 
 const REFS: [string, ReferenceBatch][] = [
-  ['50', ref50 as ReferenceBatch],
-  ['200', ref200 as ReferenceBatch],
+  ['50', ref50],
+  ['200', ref200],
 ];
 
 /** Numbers that are not times (so 0.1 ms quantisation does not apply). */

@@ -134,9 +134,9 @@ function unflatten(attrs: Attrs, into: Record<string, unknown>): void {
     for (let i = 0; i < parts.length - 1; i++) {
       const p = parts[i]!;
       const nextIsIndex = /^(0|[1-9]\d*)$/.test(parts[i + 1]!);
-      const slot = (node as Record<string, unknown>)[p];
+      const slot = (node)[p];
       const child = slot ?? (nextIsIndex ? [] : {});
-      (node as Record<string, unknown>)[p] = child;
+      (node)[p] = child;
       node = child as Record<string, unknown>;
     }
     (node as Record<string, AttrValue>)[parts[parts.length - 1]!] = v;

@@ -103,7 +103,7 @@ export class StringTableWriter {
     let key = '';
     let at = 0;
     for (let r = 0; r < runs.length; r += 3) {
-      key += s.slice(at, runs[r]!) + '\u0000' + (runs[r + 2]! === SEG_HEX_LOWER ? 'x' : 'X') + (runs[r + 1]! - runs[r]!) + '\u0000';
+      key += s.slice(at, runs[r]) + '\u0000' + (runs[r + 2]! === SEG_HEX_LOWER ? 'x' : 'X') + (runs[r + 1]! - runs[r]!) + '\u0000';
       at = runs[r + 1]!;
     }
     key += s.slice(at);
@@ -272,7 +272,7 @@ export function readStringTable(r: Reader, count: number, templates: Template[],
         continue;
       }
       const n = part > 0 ? part : -part;
-      const pairs = HEX_PAIRS[part > 0 ? 0 : 1]!;
+      const pairs = HEX_PAIRS[part > 0 ? 0 : 1];
       const bytes = (n + 1) >> 1;
       if (bytes > r.left()) r.fail(`hex run of ${n} digits needs ${bytes} bytes but only ${r.left()} are left`);
       let p = r.pos;

@@ -47,7 +47,7 @@ function collect(): { metrics: Record<string, number>; pagepace?: Record<string,
   metrics.longTaskMs = m.longTasks.reduce((s, [, d]) => s + d, 0);
   // Total blocking time: the part of each long task past 50 ms, from first contentful paint on.
   metrics.TBT = m.longTasks.filter(([start]) => start >= fcp).reduce((s, [, d]) => s + Math.max(0, d - 50), 0);
-  const nav = performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming | undefined;
+  const nav = performance.getEntriesByType('navigation')[0];
   if (nav) {
     Object.assign(metrics, {
       'nav.redirect': nav.redirectEnd - nav.redirectStart,
@@ -60,11 +60,12 @@ function collect(): { metrics: Record<string, number>; pagepace?: Record<string,
       'nav.load': nav.loadEventEnd,
     });
   }
+  // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion -- the DOM's getEntriesByType is not generic; the rule misreads it
   const resources = performance.getEntriesByType('resource') as PerformanceResourceTiming[];
   metrics.requests = resources.length + 1;
   metrics.transferBytes = resources.reduce((s, r) => s + r.transferSize, nav?.transferSize ?? 0);
   const stats = w.PagePace?.instance?.stats();
-  return stats ? { metrics, pagepace: JSON.parse(JSON.stringify(stats)) } : { metrics };
+  return stats ? { metrics, pagepace: JSON.parse(JSON.stringify(stats)) as Record<string, unknown> } : { metrics };
 }
 
 const isPage = (t: unknown): t is Page => typeof (t as Page).goto === 'function';

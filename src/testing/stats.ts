@@ -101,7 +101,10 @@ export function cliffsDelta(a: readonly number[], b: readonly number[]): number 
   if (!a.length || !b.length) return 0;
   let gt = 0;
   let lt = 0;
-  for (const x of a) for (const y of b) x > y ? gt++ : x < y && lt++;
+  for (const x of a) for (const y of b) {
+    if (x > y) gt++;
+    else if (x < y) lt++;
+  }
   return (gt - lt) / (a.length * b.length);
 }
 

@@ -11,6 +11,8 @@ export function watchHistory(onChange: () => void): () => void {
     return () => nav.removeEventListener('currententrychange', onChange);
   }
   const h = history;
+  // Kept detached on purpose: each is called back with `apply(this, …)`, on the History it came from.
+  // eslint-disable-next-line @typescript-eslint/unbound-method
   const orig = { pushState: h.pushState, replaceState: h.replaceState };
   const wrap = (k: keyof typeof orig) =>
     (h[k] = function (this: History, ...args: Parameters<History['pushState']>) {

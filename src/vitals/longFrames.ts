@@ -81,7 +81,7 @@ export function startLongFrames(ctx: SourceContext, max = MAX_FRAMES): () => voi
       for (const e of entries) if (left-- > 0) ctx.record(toEvent(e));
     }));
   const obs =
-    observe('long-animation-frame', report((e) => loafEvent(e as unknown as FrameLike, epoch(e.startTime)))) ??
+    observe('long-animation-frame', report((e) => loafEvent(e, epoch(e.startTime)))) ??
     observe('longtask', report((e) => longTaskEvent(e, epoch(e.startTime))));
   return () => obs?.stop();
 }

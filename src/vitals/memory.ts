@@ -26,7 +26,7 @@ export function memoryReader(): Reader | undefined {
     measureUserAgentSpecificMemory?: () => Promise<{ bytes: number }>;
     memory?: { usedJSHeapSize: number };
   };
-  const heap: Reader = async () => (p.memory ? [p.memory.usedJSHeapSize, 'heap'] : undefined);
+  const heap: Reader = () => Promise.resolve(p.memory ? [p.memory.usedJSHeapSize, 'heap'] : undefined);
   if (globalThis.crossOriginIsolated && p.measureUserAgentSpecificMemory) {
     return async () => {
       try {

@@ -46,6 +46,7 @@ export function navigationEvents(n: NavigationTimes, ts: number): PerfEvent[] {
 export function startNavigation(ctx: SourceContext): () => void {
   let timer: ReturnType<typeof setTimeout> | undefined;
   const report = ctx.guard.wrap('navigation', () => {
+    // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion -- the DOM's getEntriesByType is not generic; the rule misreads it
     const [nav] = performance.getEntriesByType('navigation') as PerformanceNavigationTiming[];
     if (nav) ctx.timed(() => navigationEvents(nav, epoch()).forEach(ctx.record));
   });

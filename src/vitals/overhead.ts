@@ -3,7 +3,7 @@ import type { PerfEvent } from '../core/types';
 /** pagepace's own cost, measured on itself. The counters are plain data, read by {@link takeOverhead}. */
 export interface Overhead {
   /** Runs `fn` and counts its main-thread time; nested calls count once (the outermost). */
-  timed<T>(fn: () => T): T;
+  timed: <T>(fn: () => T) => T;
   /** Main-thread ms in pagepace's handlers since the last report. */
   ms: number;
   /** Handler calls since the last report. */

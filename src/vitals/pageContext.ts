@@ -46,8 +46,9 @@ export function contextEvent(nav: Device, width: number, serverTiming: ReadonlyA
  */
 export function startContext(ctx: SourceContext): () => void {
   const report = (withServer: boolean) => ctx.guard.run('context', () => ctx.timed(() => {
+    // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion -- the DOM's getEntriesByType is not generic; the rule misreads it
     const [entry] = performance.getEntriesByType('navigation') as PerformanceNavigationTiming[];
-    ctx.record(contextEvent(navigator as Device, innerWidth, withServer ? entry?.serverTiming ?? [] : [], epoch()));
+    ctx.record(contextEvent(navigator, innerWidth, withServer ? entry?.serverTiming ?? [] : [], epoch()));
   }));
   report(true);
   const onShow = (e: PageTransitionEvent) => void (e.persisted && report(false));

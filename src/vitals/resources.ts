@@ -88,7 +88,7 @@ export function createResourceTally(slowest = SLOWEST) {
     take(ts: number, url?: (u: string) => string): PerfEvent[] {
       const out: PerfEvent[] = [];
       for (const [type, t] of byType) {
-        out.push({ kind: 'resources', name: type === '*' ? 'resources' : `resources.${type}`, value: t.count, unit: 'count', ts, attrs: { ...t } as unknown as Attrs });
+        out.push({ kind: 'resources', name: type === '*' ? 'resources' : `resources.${type}`, value: t.count, unit: 'count', ts, attrs: { ...t } });
       }
       for (const r of top) out.push(resourceEvent(r, ts, url));
       byType = new Map();

@@ -27,7 +27,7 @@ export interface Routes {
   /** The view active now. */
   current(): RouteView | undefined;
   /** Starts a view if the URL's route name changed (the automatic mode calls it on History API changes). */
-  follow(): void;
+  follow: () => void;
 }
 
 /** Views remembered to attribute late reports (INP, CLS arrive at page hide). */

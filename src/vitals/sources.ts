@@ -30,7 +30,7 @@ export interface SourcesOptions {
 /** What the sources need from the pipeline. */
 export interface SourcesDeps {
   /** The pipeline's entry. */
-  record(e: PerfEvent): unknown;
+  record: (e: PerfEvent) => unknown;
   /** The failure guard. */
   guard: Guard;
   /** Bytes sent so far (all formats), for the overhead report. */
@@ -44,11 +44,11 @@ export interface Sources {
   /** Starts a new route view (`pace.route(name)`). */
   route(name: string): void;
   /** The route name active at `performance.now()` time `t`, for late reports such as INP. */
-  routeAt(t: number): string | undefined;
+  routeAt: (t: number) => string | undefined;
   /** Adds `attrs.route` (the current route view) to an event that has none. */
   annotate(e: PerfEvent): PerfEvent;
   /** Runs `fn`, counting its main-thread time as pagepace's overhead. */
-  timed<T>(fn: () => T): T;
+  timed: <T>(fn: () => T) => T;
   /**
    * Loads and starts the optional sources (once; later calls return the same promise). Call it when
    * pagepace starts its own work, e.g. in idle time after load: their observers are buffered.

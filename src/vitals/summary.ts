@@ -48,7 +48,7 @@ export interface SummaryOptions {
 /** A running summary: feed it events, read percentiles, ratings and grades. */
 export interface SummaryStore {
   /** Adds an event's value under its name (and its route's). A vital's later report replaces its earlier one. */
-  add(e: PerfEvent): void;
+  add: (e: PerfEvent) => void;
   /** Percentiles, rating and grade per metric, and the overall grade; for one route when given. */
   summary(route?: string): Summary;
   /** The routes seen (from `attrs.route`), oldest first. */
@@ -63,7 +63,6 @@ export interface SummaryStore {
 
 /** Web-vitals ids remembered per metric in a page (the oldest is forgotten beyond this). */
 export const SUMMARY_WINDOW = 500;
-
 
 /** The value at quantile q of sorted values (nearest rank). */
 export function percentile(sorted: readonly number[], q: number): number {
@@ -105,7 +104,7 @@ export function createSummary(opts: SummaryOptions = {}): SummaryStore {
   };
   const routeMap = (route: string): Map<string, Sketch> | undefined => {
     let m = byRoute.get(route);
-    if (!m && byRoute.size < maxRoutes) byRoute.set(route, (m = new Map()));
+    if (!m && byRoute.size < maxRoutes) byRoute.set(route, (m = new Map<string, Sketch>()));
     return m;
   };
   const sketchFor = (name: string, route?: string) => {

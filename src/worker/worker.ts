@@ -11,9 +11,9 @@ export interface EncoderWorkerApi {
 }
 
 const api: EncoderWorkerApi = {
-  async encode(batch) {
+  encode(batch) {
     const bytes = encodeWire(batch);
-    return transfer(bytes, [bytes.buffer as ArrayBuffer]);
+    return Promise.resolve(transfer(bytes, [bytes.buffer as ArrayBuffer]));
   },
 };
 

@@ -146,7 +146,7 @@ export function createIdbTier(maxBytes: number, dbName = SW_DB): IdbTier {
   return {
     async get(key) {
       try {
-        const [meta, body] = await store('readonly', (s) => Promise.all([promisifyRequest(s.get(M + key)), promisifyRequest(s.get(B + key))]));
+        const [meta, body] = await store('readonly', (s) => Promise.all([promisifyRequest<unknown>(s.get(M + key)), promisifyRequest<unknown>(s.get(B + key))]));
         if (meta === undefined && body === undefined) return undefined;
         if (!isEntry(meta, body)) {
           void serial(() => remove([key])).catch(() => undefined);

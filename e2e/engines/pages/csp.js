@@ -1,5 +1,6 @@
 // The strict-CSP page's own code (inline script is refused there): events from the script tag's
 // instance and from one that encodes in a Web Worker (worker-src 'self'), and prefetch under the policy.
+/* global H -- the engine pages' helper script */
 addEventListener('load', async () => {
   const tag = H.pace();
   const worker = window.PagePace.createPagePace({ endpoint: '/collect', worker: true, vitals: false, lazy: false, prefetch: false });

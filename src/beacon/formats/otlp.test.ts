@@ -143,7 +143,7 @@ function asSdkLogs(b: Batch): SdkLogRecords {
         ...rest,
       },
     };
-  }) as unknown as SdkLogRecords;
+  });
 }
 
 /**

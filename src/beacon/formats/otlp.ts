@@ -27,7 +27,10 @@ const kv = (key: string, v: AttrValue): KeyValue => ({ key, value: anyValue(v) }
 export function unixNano(ms: number): string {
   let whole = Math.floor(ms);
   let us = Math.round((ms - whole) * 1e3);
-  if (us >= 1e3) (whole += 1), (us -= 1e3);
+  if (us >= 1e3) {
+    whole += 1;
+    us -= 1e3;
+  }
   return `${whole}${String(us).padStart(3, '0')}000`;
 }
 
