@@ -21,7 +21,7 @@ import { launchChromium } from './lib/chromium.mjs';
 import { machine, machineMarkdown } from './lib/machine.mjs';
 
 /** Every bench, in report order. Add yours here. */
-const BENCHES = ['./size.bench.mjs', './codec.bench.mjs', './sw.run.mjs', './loading.bench.mjs', './pageview.bench.mjs', './overhead.bench.mjs', './overhead-firefox.bench.mjs', './lighthouse.bench.mjs', './summary.bench.mjs', './dashboard.bench.mjs', './fuzz.bench.mjs'];
+const BENCHES = ['./size.bench.mjs', './codec.bench.mjs', './sw.run.mjs', './loading.bench.mjs', './pageview.bench.mjs', './overhead.bench.mjs', './overhead-firefox.bench.mjs', './lighthouse.bench.mjs', './summary.bench.mjs', './dashboard.bench.mjs', './fuzz.bench.mjs', './collector.bench.mjs'];
 
 /** Built files the benches load. */
 const NEEDS = ['dist/protocol.js', 'dist/pagepace.remote.js', 'dist/pagepace.worker.js', 'dist/playwright.js', 'dist/collector.js'];
