@@ -149,7 +149,9 @@ class EventDecoder {
   private readonly shape: Reader;
   private readonly xkey: Reader;
   private readonly xval: Reader;
-  private readonly slots = new Map<Schema, Float64Array>();
+  // One scratch array per schema and per group, reused by every event: a typed array is costly
+  // to allocate, and an event's slots are dead once its attributes are read.
+  private readonly slots = new Map<object, Float64Array>();
   /** Per schema or group: input positions of the bitmaps sent so far. */
   private readonly shapes = new Map<object, number[]>();
 
@@ -248,7 +250,8 @@ class EventDecoder {
       for (const g of schema.groups) {
         const ng = g.fields.length;
         const m = shape.count(`${g.prefix} item count`, 1);
-        const gslots = new Float64Array(ng);
+        let gslots = this.slots.get(g);
+        if (!gslots) this.slots.set(g, (gslots = new Float64Array(ng)));
         for (let j = 0; j < m; j++) {
           const at = this.bitmap(g, ng, `${g.prefix} item bitmap`);
           gslots.fill(NaN);
