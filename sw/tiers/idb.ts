@@ -138,6 +138,29 @@ export function createIdbTier(maxBytes: number, dbName = SW_DB): IdbTier {
     return promisifyRequest(s.transaction);
   });
 
+  // Reads that arrive while one is in flight share the next transaction. A worker the browser had
+  // stopped is asked for every asset of the page at once, while its database is still opening: one
+  // transaction each queued dozens behind the open. The first read never waits for company.
+  let wanted: Array<{ key: string; done: (v: [unknown, unknown] | Error) => void }> = [];
+  let inFlight = false;
+  const readQueued = (): void => {
+    const batch = wanted;
+    wanted = [];
+    inFlight = true;
+    const each = (s: IDBObjectStore) => batch.map((w) => Promise.all([promisifyRequest<unknown>(s.get(M + w.key)), promisifyRequest<unknown>(s.get(B + w.key))]).then(w.done, (e: Error) => w.done(e)));
+    void store('readonly', (s) => Promise.all(each(s)))
+      .catch((e: unknown) => batch.forEach((w) => w.done(e instanceof Error ? e : new Error(String(e)))))
+      .finally(() => {
+        inFlight = false;
+        if (wanted.length) readQueued();
+      });
+  };
+  const read = (key: string) => new Promise<[unknown, unknown]>((resolve, reject) => {
+    // Settles once: a failure of the transaction after this key's values arrived changes nothing.
+    wanted.push({ key, done: (v) => (v instanceof Error ? reject(v) : resolve(v)) });
+    if (!inFlight) readQueued();
+  });
+
   const writeMeta = (key: string, meta: Meta) => store('readwrite', (s) => {
     s.put(meta, M + key);
     return promisifyRequest(s.transaction);
@@ -146,7 +169,7 @@ export function createIdbTier(maxBytes: number, dbName = SW_DB): IdbTier {
   return {
     async get(key) {
       try {
-        const [meta, body] = await store('readonly', (s) => Promise.all([promisifyRequest<unknown>(s.get(M + key)), promisifyRequest<unknown>(s.get(B + key))]));
+        const [meta, body] = await read(key);
         if (meta === undefined && body === undefined) return undefined;
         if (!isEntry(meta, body)) {
           void serial(() => remove([key])).catch(() => undefined);
