@@ -141,23 +141,21 @@ export function createIdbTier(maxBytes: number, dbName = SW_DB): IdbTier {
   // Reads that arrive while one is in flight share the next transaction. A worker the browser had
   // stopped is asked for every asset of the page at once, while its database is still opening: one
   // transaction each queued dozens behind the open. The first read never waits for company.
-  let wanted: Array<{ key: string; done: (v: [unknown, unknown] | Error) => void }> = [];
+  let wanted: Array<[key: string, give: (values: Promise<unknown[]>) => void]> = [];
   let inFlight = false;
   const readQueued = (): void => {
     const batch = wanted;
     wanted = [];
     inFlight = true;
-    const each = (s: IDBObjectStore) => batch.map((w) => Promise.all([promisifyRequest<unknown>(s.get(M + w.key)), promisifyRequest<unknown>(s.get(B + w.key))]).then(w.done, (e: Error) => w.done(e)));
-    void store('readonly', (s) => Promise.all(each(s)))
-      .catch((e: unknown) => batch.forEach((w) => w.done(e instanceof Error ? e : new Error(String(e)))))
-      .finally(() => {
-        inFlight = false;
-        if (wanted.length) readQueued();
-      });
+    const all = store('readonly', (s) => Promise.all(batch.flatMap(([k]) => [M + k, B + k]).map((k) => promisifyRequest<unknown>(s.get(k)))));
+    batch.forEach(([, give], i) => give(all.then((v) => v.slice(2 * i, 2 * i + 2))));
+    void all.catch(() => 0).then(() => {
+      inFlight = false;
+      if (wanted.length) readQueued();
+    });
   };
-  const read = (key: string) => new Promise<[unknown, unknown]>((resolve, reject) => {
-    // Settles once: a failure of the transaction after this key's values arrived changes nothing.
-    wanted.push({ key, done: (v) => (v instanceof Error ? reject(v) : resolve(v)) });
+  const read = (key: string) => new Promise<unknown[]>((give) => {
+    wanted.push([key, give]);
     if (!inFlight) readQueued();
   });
 
