@@ -129,3 +129,40 @@ describe('decodeBatch: built-in decoders are validated in place', () => {
     expect(Object.getPrototypeOf(fromBinary.events[0]!.attrs!)).toBe(Object.prototype);
   });
 });
+
+describe('decodeBatch: binary strings are checked once, as they are decoded', () => {
+  const BIN = 'application/vnd.pagepace+binary';
+  const long = 'x'.repeat(40);
+
+  it('still cleans U+0000 in text, short (ASCII path) or long (TextDecoder path), deflated or not', async () => {
+    for (const deflate of [false, true]) {
+      const dirty = { ...batch, page: `/p\u0000q${long}`, events: [{ kind: 'mark', name: 'm\u0000', value: 1, ts: 2, unit: 'ms', attrs: { el: `a\u0000${long}` } }] };
+      const out = await decodeBatch(await encodeBatch(dirty, { deflate }), BIN);
+      expect(out.page).toBe(`/p\ufffdq${long}`);
+      expect(out.events[0]!.name).toBe('m\ufffd');
+      expect(out.events[0]!.attrs!.el).toBe(`a\ufffd${long}`);
+    }
+  });
+
+  it('still refuses U+0000 in an id and in an attribute key', async () => {
+    const badId = { ...batch, sessionId: 's\u0000' };
+    expect((await failure(decodeBatch(await encodeBatch(badId, { deflate: false }), BIN))).reason).toMatch(/sessionId/);
+    const badKey = { ...batch, events: [{ ...batch.events[0]!, attrs: { [`k\u0000${long}`]: 1 } }] };
+    expect((await failure(decodeBatch(await encodeBatch(badKey, { deflate: false }), BIN))).reason).toMatch(/U\+0000/);
+  });
+
+  it('checks every string again when a custom decoder wraps the built-in one', async () => {
+    const builtIn = DEFAULT_DECODERS.get(BIN)!;
+    const decoders = new Map(DEFAULT_DECODERS);
+    decoders.set(BIN, {
+      ...builtIn,
+      decode: (b, c) => {
+        const out = builtIn.decode(b, c) as { page: string };
+        out.page = 'changed\u0000';
+        return out;
+      },
+    });
+    const out = await decodeBatch(await encodeBatch(batch, { deflate: false }), BIN, { decoders });
+    expect(out.page).toBe('changed\ufffd');
+  });
+});

@@ -86,12 +86,26 @@ function inflatePayload(bytes: Uint8Array, maxBytes: number): Buffer {
   return out.buffer;
 }
 
+/**
+ * Batches whose decoder vouches that no string in them holds U+0000 or a lone
+ * surrogate, so validation need not look at every string again: the binary
+ * decoder knows it from its string table, where each string is read once
+ * however many times the batch names it.
+ */
+export const CLEAN_OUTPUT = new WeakSet<object>();
+
 function decodeBinaryBody(bytes: Uint8Array, { maxBytes, maxChars }: DecodeContext): Batch {
   try {
     const header = readHeader(bytes);
-    if (!header.deflated) return decodePayload(bytes, HEADER_BYTES, bytes.length, 0, header, maxChars);
-    const payload = inflatePayload(bytes, maxBytes);
-    return decodePayload(payload, 0, payload.length, HEADER_BYTES, header, maxChars);
+    const facts = { nul: false };
+    let batch: Batch;
+    if (!header.deflated) batch = decodePayload(bytes, HEADER_BYTES, bytes.length, 0, header, maxChars, facts);
+    else {
+      const payload = inflatePayload(bytes, maxBytes);
+      batch = decodePayload(payload, 0, payload.length, HEADER_BYTES, header, maxChars, facts);
+    }
+    if (!facts.nul) CLEAN_OUTPUT.add(batch);
+    return batch;
   } catch (e) {
     // A decoded batch past maxChars is the same offence as a body past
     // maxBytes, so it earns the same 413. ProtocolError has no code, only its
@@ -218,5 +232,14 @@ export async function decodeBatch(
   const maxBytes = options.maxBytes ?? 65_536;
   const limits: WireLimits = { ...DEFAULT_LIMITS, ...options.limits, maxChars: options.limits?.maxChars ?? 8 * maxBytes };
   const decoded = await runDecoder(entry, bytes, { maxBytes, maxChars: limits.maxChars });
-  return checkBatch(decoded, limits, OWNED_OUTPUT.has(entry.decode));
+  return checkBatch(decoded, limits, OWNED_OUTPUT.has(entry.decode), isClean(entry, decoded));
+}
+
+/**
+ * Whether `value` came straight from the built-in binary decoder and it vouched
+ * for every string (see {@link CLEAN_OUTPUT}). The entry must be that decoder
+ * itself: a wrapper around it may have changed the batch after it was vouched for.
+ */
+export function isClean(entry: DecoderEntry, value: unknown): boolean {
+  return entry.decode === decodeBinaryBody && typeof value === 'object' && value !== null && CLEAN_OUTPUT.has(value);
 }

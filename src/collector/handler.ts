@@ -4,7 +4,7 @@ import type { Batch } from '../core/types';
 import { decompress, parseContentCoding, readBody } from './body';
 import { applyCors, applyPreflight, corsPolicy } from './cors';
 import type { CorsOptions } from './cors';
-import { DEFAULT_DECODERS, OWNED_OUTPUT, resolveDecoder, runDecoder } from './decode';
+import { DEFAULT_DECODERS, isClean, OWNED_OUTPUT, resolveDecoder, runDecoder } from './decode';
 import type { BatchDecoder, DecoderEntry } from './decode';
 import { MemoryDedupe, claimsOf, dedupeKey } from './dedupe';
 import type { ClaimOutcome, ClaimStore, DedupeStore } from './dedupe';
@@ -373,7 +373,7 @@ export function createCollector(options: CollectorOptions): CollectorHandler {
       const raw = await readBody(req, { maxBytes, timeoutMs });
       const body = await decompress(raw, coding, maxBytes);
       const decoded = await runDecoder(entry, body, { maxBytes, maxChars });
-      const batch = checkBatch(decoded, limits, OWNED_OUTPUT.has(entry.decode));
+      const batch = checkBatch(decoded, limits, OWNED_OUTPUT.has(entry.decode), isClean(entry, decoded));
       const meta: BatchMeta = {
         contentType: entry.type,
         format: entry.format,

@@ -66,12 +66,21 @@ export function maxCharsOf(opts: DecodeOptions | undefined): number {
 
 const overBatch = (limit: number): string => `exceeds the limit of ${limit} characters`;
 
+/** What {@link decodePayload} found besides the batch. */
+export interface PayloadFacts {
+  /** Some string of the batch holds U+0000 (none holds a lone surrogate: UTF-8 is decoded fatally). */
+  nul: boolean;
+}
+
 /**
  * Decodes a payload (`buf[start, end)`, already inflated). `base` maps positions
  * in `buf` to offsets counted from the start of the body; `maxChars` bounds the
- * decoded batch (see {@link DecodeOptions.maxChars}).
+ * decoded batch (see {@link DecodeOptions.maxChars}); `facts`, when given, is
+ * told what a consumer may skip checking.
  */
-export function decodePayload(buf: Uint8Array, start: number, end: number, base: number, header: Header, maxChars = Infinity): Batch {
+export function decodePayload(
+  buf: Uint8Array, start: number, end: number, base: number, header: Header, maxChars = Infinity, facts?: PayloadFacts,
+): Batch {
   const r = new Reader(buf, start, end, base);
   const payloadBytes = end - start;
   const templates = readTemplates(r, r.count('template count', 1));
@@ -136,6 +145,7 @@ export function decodePayload(buf: Uint8Array, start: number, end: number, base:
   if (codes.next !== entries.length) {
     r.fail(`string table has ${entries.length} entries but only ${codes.next} are used`, start);
   }
+  if (facts) facts.nul = r.nul;
   return { v: header.version, batchId, sessionId, page, sentAt, events };
 }
 

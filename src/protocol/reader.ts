@@ -11,6 +11,12 @@ const TWO_53 = 9007199254740992;
 export class Reader {
   /** Next byte to read (index into `buf`). */
   pos: number;
+  /**
+   * Whether a UTF-8 string read from these bytes held U+0000 (set by the
+   * string-table reader): the only character a decoded string can hold that a
+   * consumer must clean, since the decoder's UTF-8 is fatal (no lone surrogates).
+   */
+  nul = false;
   private view: DataView | undefined;
 
   /**

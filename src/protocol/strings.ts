@@ -294,9 +294,15 @@ function decodeUtf8(r: Reader, n: number): string {
   const buf = r.buf;
   const start = r.pos;
   const end = start + n;
+  // U+0000 is looked for here, once per table string, rather than in every
+  // place the batch names the string.
   if (n <= 32) {
     let ascii = true;
-    for (let p = start; p < end; p++) if (buf[p]! >= 0x80) ascii = false;
+    for (let p = start; p < end; p++) {
+      const b = buf[p]!;
+      if (b >= 0x80) ascii = false;
+      else if (b === 0) r.nul = true;
+    }
     if (ascii) {
       r.pos = end;
       return String.fromCharCode.apply(null, buf.subarray(start, end) as unknown as number[]);
@@ -304,6 +310,7 @@ function decodeUtf8(r: Reader, n: number): string {
   }
   try {
     const s = utf8Decoder.decode(buf.subarray(start, end));
+    if (!r.nul && s.includes('\0')) r.nul = true;
     r.pos = end;
     return s;
   } catch {
