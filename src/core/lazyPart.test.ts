@@ -1,6 +1,10 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createGuard } from './guard';
 import { lazyPart } from './lazyPart';
+
+// Browser code: an online browser (Node 20 has no navigator).
+beforeEach(() => vi.stubGlobal('navigator', { onLine: true }));
+afterEach(() => vi.unstubAllGlobals());
 
 const chunk = <M>(m: M) => () => Promise.resolve(m);
 
