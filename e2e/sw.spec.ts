@@ -121,9 +121,16 @@ test.describe('tiers', () => {
       return out;
     }, names);
     expect(sizes).toEqual(names.map(() => 256 * 1024));
-    // Every write has settled once L2 holds the newest file.
-    const last = new URL(`/fixtures/sw/build/big/${names.at(-1)}`, page.url()).href;
-    await expect.poll(() => l2Keys(page), { timeout: 15_000 }).toContain(last);
+    // Every write has settled once L2's figures stop moving. (Where the engine frees deleted space at
+    // once, L2 cycles through the files and ends holding the newest; where it frees it late, as
+    // Chromium 150 does, L2 evicts once, then keeps what it holds.)
+    let before = '';
+    await expect.poll(async () => {
+      const now = JSON.stringify([(await swStats(page)).l2, await l2Keys(page)]);
+      const settled = now === before;
+      before = now;
+      return settled;
+    }, { timeout: 20_000, intervals: [1000] }).toBe(true);
     const s = await swStats(page);
     expect(s.l2.quotaErrors).toBeGreaterThan(0);
     expect(s.l2.evictions).toBeGreaterThan(0);
@@ -131,9 +138,10 @@ test.describe('tiers', () => {
     expect(s.l2.entries).toBeGreaterThanOrEqual(2); // evicted some, never wiped
     const keys = await l2Keys(page);
     expect(keys).not.toContain(new URL(`/fixtures/sw/build/big/${names[0]}`, page.url()).href); // the oldest went first
-    // Still serving, from L2 once L1 is emptied.
+    // Still serving, from L2 once L1 is emptied: the newest file L2 holds.
+    const held = names.filter((n) => keys.includes(new URL(`/fixtures/sw/build/big/${n}`, page.url()).href)).at(-1)!;
     await page.evaluate(() => (window as any).sw.clear('l1'));
-    const again = await page.evaluate(async (n) => (await (await fetch(`build/big/${n}`)).arrayBuffer()).byteLength, names.at(-1)!);
+    const again = await page.evaluate(async (n) => (await (await fetch(`build/big/${n}`)).arrayBuffer()).byteLength, held);
     expect(again).toBe(256 * 1024);
     expect((await swStats(page)).tiers.l2.hits).toBe(s.tiers.l2.hits + 1);
   });

@@ -194,11 +194,14 @@ export function createIdbTier(maxBytes: number, dbName = SW_DB): IdbTier {
             await write(key, entry);
             break;
           } catch (e) {
-            if (!isQuotaError(e) || attempt >= 3) throw e;
-            // Never a wipe: lower the ceiling to a tenth under what we held, evict LRU entries down to
-            // it (plus room for this entry), and retry.
+            if (!isQuotaError(e)) throw e;
             quotaErrors++;
-            learned = Math.floor(total * 0.9);
+            // Never a wipe: lower the ceiling to a tenth under what we held, evict LRU entries down to
+            // it (plus room for this entry), and retry once. Failing again after that eviction means
+            // the engine has not given the deleted space back yet (Chromium 150's IndexedDB returns it
+            // only when its LevelDB compacts): evicting more would drain L2 for writes that fail
+            // anyway, so it keeps what it holds and stores nothing new (a ceiling of 0) until it relearns.
+            learned = attempt ? 0 : Math.floor(total * 0.9);
             learnedAt = Date.now();
             if (size > learned) throw e;
             await evict(size, learned, key);
