@@ -1,5 +1,9 @@
-import { describe, expect, it } from 'vitest';
-import { loafEvent, longTaskEvent } from './longFrames';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { createGuard } from '../core/guard';
+import type { PerfEvent } from '../core/types';
+import { loafEvent, longTaskEvent, startLongFrames } from './longFrames';
+
+afterEach(() => vi.unstubAllGlobals());
 
 describe('long frames', () => {
   it('turns a LoAF entry into a loaf event with its longest scripts, in the protocol’s keys', () => {
@@ -30,5 +34,26 @@ describe('long frames', () => {
   it('falls back to long tasks with their container attribution', () => {
     const e = longTaskEvent({ name: 'self', entryType: 'longtask', startTime: 5, duration: 70, toJSON() {}, attribution: [{ containerType: 'window', containerSrc: '' }] }, 9);
     expect(e).toEqual({ kind: 'longtask', name: 'longtask', value: 70, unit: 'ms', ts: 9, attrs: { startTime: 5, culprit: 'self', containerType: 'window' } });
+  });
+
+  it('takes a frame still queued in the observer at the hide, so it goes with the hide and not after it', () => {
+    const queued = [{ entryType: 'long-animation-frame', name: 'long-animation-frame', startTime: 800, duration: 52 }];
+    vi.stubGlobal('PerformanceObserver', Object.assign(class {
+      observe() {}
+      disconnect() {}
+      takeRecords() {
+        return queued.splice(0);
+      }
+    }, { supportedEntryTypes: ['long-animation-frame'] }));
+    const recorded: PerfEvent[] = [];
+    let hide = () => {};
+    const stop = startLongFrames({
+      record: (e) => void recorded.push(e), guard: createGuard(false), timed: (fn) => fn(),
+      onHide: (fn) => ((hide = fn), () => (hide = () => {})),
+    });
+    expect(recorded).toEqual([]);
+    hide();
+    expect(recorded.map((e) => [e.name, e.value])).toEqual([['long-animation-frame', 52]]);
+    stop();
   });
 });

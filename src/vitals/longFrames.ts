@@ -1,4 +1,5 @@
 import type { Attrs, PerfEvent } from '../core/types';
+import { subscribeHide } from '../core/lifecycle';
 import { epoch, observe } from './observe';
 import type { SourceContext } from './context';
 
@@ -83,5 +84,12 @@ export function startLongFrames(ctx: SourceContext, max = MAX_FRAMES): () => voi
   const obs =
     observe('long-animation-frame', report((e) => loafEvent(e, epoch(e.startTime)))) ??
     observe('longtask', report((e) => longTaskEvent(e, epoch(e.startTime))));
-  return () => obs?.stop();
+  if (!obs) return () => {};
+  // A frame that ended just before the hide may still wait in the observer's queue (its callback is
+  // a low-priority task): taken now, it goes in the hide's request rather than in one of its own.
+  const unHide = subscribeHide(ctx.guard.wrap('longFrames', () => obs.flush()), ctx.onHide);
+  return () => {
+    obs.stop();
+    unHide();
+  };
 }
