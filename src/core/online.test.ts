@@ -14,7 +14,10 @@ function fakeBrowser(onLine: boolean, controlled = false) {
   };
 }
 
-afterEach(() => vi.unstubAllGlobals());
+afterEach(() => {
+  vi.useRealTimers();
+  vi.unstubAllGlobals();
+});
 
 describe('importing a chunk while offline', () => {
   it('does not fetch while the browser says it is offline: one failed try would be remembered for the page', async () => {
@@ -44,6 +47,5 @@ describe('importing a chunk while offline', () => {
     const p = importWhenOnline(load);
     await vi.runAllTimersAsync();
     expect(await p).toBe(3);
-    vi.useRealTimers();
   });
 });
