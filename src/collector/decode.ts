@@ -92,18 +92,17 @@ function inflatePayload(bytes: Uint8Array, maxBytes: number): Buffer {
  * decoder knows it from its string table, where each string is read once
  * however many times the batch names it.
  */
-export const CLEAN_OUTPUT = new WeakSet<object>();
+const CLEAN_OUTPUT = new WeakSet<object>();
 
 function decodeBinaryBody(bytes: Uint8Array, { maxBytes, maxChars }: DecodeContext): Batch {
   try {
     const header = readHeader(bytes);
     const facts = { nul: false };
-    let batch: Batch;
-    if (!header.deflated) batch = decodePayload(bytes, HEADER_BYTES, bytes.length, 0, header, maxChars, facts);
-    else {
-      const payload = inflatePayload(bytes, maxBytes);
-      batch = decodePayload(payload, 0, payload.length, HEADER_BYTES, header, maxChars, facts);
-    }
+    // Errors name offsets in the body: an inflated payload is its own buffer,
+    // read from 0, and stands for the bytes after the header.
+    const payload = header.deflated ? inflatePayload(bytes, maxBytes) : bytes;
+    const start = header.deflated ? 0 : HEADER_BYTES;
+    const batch = decodePayload(payload, start, payload.length, HEADER_BYTES - start, header, maxChars, facts);
     if (!facts.nul) CLEAN_OUTPUT.add(batch);
     return batch;
   } catch (e) {
