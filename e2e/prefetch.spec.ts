@@ -58,6 +58,24 @@ test('<link rel=prefetch> where Speculation Rules are missing; destroy() removes
   await expect(page.locator('link[rel=prefetch]')).toHaveCount(0);
 });
 
+test('an engine that ignores <link rel=prefetch> (Firefox ESR 140, for links added after load) gets fetch instead', async ({ page, ls }) => {
+  // As that engine does: the link is in the DOM and relList says prefetch is supported, but no
+  // request goes and no event fires. Here the rel the page sets is one no engine knows.
+  await page.addInitScript(() => {
+    (HTMLScriptElement as any).supports = () => false;
+    const rel = Object.getOwnPropertyDescriptor(HTMLLinkElement.prototype, 'rel')!;
+    Object.defineProperty(HTMLLinkElement.prototype, 'rel', { ...rel, set(v: string) { rel.set!.call(this, v == 'prefetch' ? 'x-ignored' : v); } });
+  });
+  await page.goto(`${ls.url}/loading/prefetch.html`);
+  await page.waitForTimeout(1000);
+  expect(anySite(ls)).toEqual([]); // the links went unanswered, and are not counted
+  expect(await page.evaluate(() => (window as any).pf.stats())).toMatchObject({ mechanism: 'link', prefetched: 0 });
+  await expect.poll(() => prefetched(ls), { timeout: 5000 }).toEqual(['/site/a', '/site/b']);
+  expect(await page.evaluate(() => (window as any).pf.stats())).toMatchObject({ mechanism: 'fetch', prefetched: 2, page: 2 });
+  await expect(page.locator('link[rel=x-ignored]')).toHaveCount(0);
+  expect(anySite(ls).sort()).toEqual(['/site/a', '/site/b']); // each once
+});
+
 test('hover prefetches after the delay, not when the pointer only passes; mousedown at once', async ({ page, ls }) => {
   await opts(page, { viewport: false, predict: false, hoverDelayMs: 200 });
   await page.goto(`${ls.url}/loading/prefetch.html`);

@@ -69,7 +69,8 @@ export interface PrefetchStats {
   /**
    * What the next prefetch uses: `speculationrules`; `link` (`<link rel=prefetch>`, where Speculation
    * Rules are missing or the page's CSP refused them); `fetch` (a low-priority same-origin fetch,
-   * where neither exists, e.g. WebKit).
+   * where neither exists, e.g. WebKit, or where the engine left a `<link>` unanswered, e.g.
+   * Firefox ESR 140 for links added after the load event).
    */
   mechanism: PrefetchMechanism;
   /** Preconnects added by this page (learned and explicit). */

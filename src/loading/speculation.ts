@@ -11,8 +11,18 @@ let refused = false;
 /** Whether this browser takes Speculation Rules (and this page has not refused them). */
 export const speculationRules = (): boolean => !refused && !!HTMLScriptElement.supports?.('speculationrules');
 
+/**
+ * Whether a `<link rel=prefetch>` of this page went unanswered: neither a load nor an error event
+ * nor a response, while no link of this page ever had one. Firefox ESR 140 ignores prefetch links
+ * inserted after the load event (ESR 153 does not), though it says it supports them: from then on
+ * this page uses `fetch`.
+ */
+let ignored = false;
+/** Whether a `<link rel=prefetch>` of this page had a load or error event: links work here. */
+let answered = false;
+
 /** Whether this browser prefetches `<link rel=prefetch>` (WebKit does not: it has no such hint). */
-export const linkPrefetch = (): boolean => !!document.createElement('link').relList?.supports?.('prefetch');
+export const linkPrefetch = (): boolean => !ignored && !!document.createElement('link').relList?.supports?.('prefetch');
 
 /** The mechanism the next prefetch will use. */
 export const mechanism = (): PrefetchMechanism => (speculationRules() ? 'speculationrules' : linkPrefetch() ? 'link' : 'fetch');
@@ -37,7 +47,9 @@ export type Settled = (bytes: number | undefined) => void;
  *   `securitypolicyviolation`; a refused rule is removed and the URL goes by the next mechanism.
  *   Its bytes are `estimate`. (The next page confirms a hit by its `deliveryType`.)
  * - `<link rel=prefetch>`: its load event (bytes from resource timing); an error counts nothing.
- *   Without either event within 10 s, resource timing decides.
+ *   Without either event within 10 s, resource timing decides. Until a link of this page has had
+ *   an event, one without an event or a response after 2 s (or 3 × `ms`) counts as ignored by the
+ *   engine: it is removed and the URL goes by `fetch`, as does every later prefetch of the page.
  * - `fetch` (WebKit): same-origin only, `priority: 'low'`, credentials same-origin, `Purpose:
  *   prefetch`; the HTTP cache serves the navigation when the response allows it (`max-age`).
  *   A response that is not ok counts nothing.
@@ -85,9 +97,25 @@ export function hint(url: string, prerender: boolean, settled: Settled, ms: numb
     el = document.createElement('link');
     el.rel = 'prefetch';
     el.href = url;
-    el.onload = () => once(timedBytes(url) ?? estimate);
-    el.onerror = () => once(undefined);
-    t = setTimeout(() => once(timedBytes(url)), 10_000);
+    const link = el;
+    const t0 = performance.now();
+    link.onload = () => (answered = true, once(timedBytes(url) ?? estimate));
+    link.onerror = () => (answered = true, once(undefined));
+    const check = () => {
+      const bytes = timedBytes(url);
+      if (bytes !== undefined) return once(bytes);
+      if (!answered) {
+        ignored = true;
+        link.remove();
+        link.onload = link.onerror = null;
+        inner = hint(url, prerender, once, ms, estimate);
+        return void (inner || once(undefined));
+      }
+      const left = 10_000 - (performance.now() - t0);
+      if (left > 0) t = setTimeout(check, left);
+      else once(undefined);
+    };
+    t = setTimeout(check, answered ? 10_000 : Math.max(2_000, 3 * ms));
   }
   document.head.append(el);
   return () => {
