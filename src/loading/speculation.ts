@@ -79,6 +79,12 @@ export function hint(url: string, prerender: boolean, settled: Settled, ms: numb
     };
   }
   let el: HTMLScriptElement | HTMLLinkElement;
+  /** The hint was refused or ignored: it leaves the page and the URL goes by the next mechanism. */
+  const next = () => {
+    el.remove();
+    inner = hint(url, prerender, once, ms, estimate);
+    if (!inner) once(undefined);
+  };
   if (how == 'speculationrules') {
     el = document.createElement('script');
     el.type = 'speculationrules';
@@ -89,9 +95,7 @@ export function hint(url: string, prerender: boolean, settled: Settled, ms: numb
       if (n) return;
       refused = true;
       clearTimeout(t);
-      el.remove();
-      inner = hint(url, prerender, once, ms, estimate);
-      if (!inner) once(undefined);
+      next();
     });
   } else {
     el = document.createElement('link');
@@ -106,10 +110,8 @@ export function hint(url: string, prerender: boolean, settled: Settled, ms: numb
       if (bytes !== undefined) return once(bytes);
       if (!answered) {
         ignored = true;
-        link.remove();
         link.onload = link.onerror = null;
-        inner = hint(url, prerender, once, ms, estimate);
-        return void (inner || once(undefined));
+        return next();
       }
       const left = 10_000 - (performance.now() - t0);
       if (left > 0) t = setTimeout(check, left);
