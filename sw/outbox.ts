@@ -17,13 +17,15 @@ export interface OutboxReplay {
  * the worker stays free of the encoders. A 2xx or a non-retryable 4xx removes a batch; anything
  * else leaves it for the next replay (a page's, or the next sync). Each send holds the batch's
  * send lock, shared with the pages: a batch a page is sending now is skipped, and one found gone
- * once the lock is held was acknowledged already, so it is not sent again.
+ * once the lock is held was acknowledged already, so it is not sent again. A batch a page wrote
+ * moments ago (`heldUntil`) is that page's to send: left alone, and not a failure of the sync.
  */
 export async function replayOutbox(): Promise<OutboxReplay> {
   const store = createStore(OUTBOX_DB, OUTBOX_STORE);
   const out: OutboxReplay = { sent: 0, refused: 0, failed: 0 };
   for (const [key, e] of await entries<string, Partial<OutboxEntry> | undefined>(store)) {
     if (!e || !e.endpoint || e.format === 'otlp' || !e.batch || !Array.isArray(e.batch.events)) continue;
+    if (typeof e.heldUntil == 'number' && e.heldUntil > Date.now()) continue;
     const endpoint = e.endpoint;
     const body = JSON.stringify(e.batch);
     const r = await withSendLock(key, async () => {

@@ -176,7 +176,12 @@ export const SCENARIOS = [
       const went = s.requests.filter((q) => /prefetch/.test(q.purpose ?? '')).length;
       const violations = (s.results.get('csp.violation') ?? []).filter((v) => !/^script-src-elem inline/.test(v)); // the refused Speculation Rules (csp.html has no inline script of its own)
       return [
-        { feature: "strict CSP (script-src 'self'): events, worker encoder", ok: count(s, 'csp.tag') === 10 && count(s, 'csp.worker') === 10 && r.encoder === 'worker' && !violations.length, value: violations.length ? violations.join('; ') : r.encoder },
+        (() => {
+          const ok = count(s, 'csp.tag') === 10 && count(s, 'csp.worker') === 10 && r.encoder === 'worker' && !violations.length;
+          // A failure says enough to be told apart: which events came, what the worker instance sent, its errors.
+          const why = `${r.encoder}; arrived tag ${count(s, 'csp.tag')}, worker ${count(s, 'csp.worker')}; worker instance sent ${r.sent}, errors ${r.errors}`;
+          return { feature: "strict CSP (script-src 'self'): events, worker encoder", ok, value: violations.length ? violations.join('; ') : ok ? r.encoder : why };
+        })(),
         prefetchCheck('prefetch under strict CSP', r.prefetch, went, `${r.prefetch?.mechanism}: ${r.prefetch?.page} counted, ${went} request(s)`, PREFETCH_CSP[engine].includes(r.prefetch?.mechanism)),
       ];
     },

@@ -5,6 +5,7 @@ import { createDelivery, MAX_IN_FLIGHT } from './delivery';
 import type { DeliveryStats } from './delivery';
 import { journalWrite } from './journal';
 import { createOutbox } from './outbox';
+import { FRESH_HOLD_MS } from '../shared/swContract';
 import { splitSignals } from './signals';
 import type { Outcome } from './retry';
 import type { Transport } from './transport';
@@ -212,6 +213,75 @@ describe('delivery in-flight bound', () => {
       expect(store.size).toBe(0);
     } finally {
       delete (globalThis as { localStorage?: unknown }).localStorage;
+    }
+  });
+});
+
+describe('delivery across tabs sharing one outbox', () => {
+  /** A tab: its own delivery over the shared outbox; its sends stay open until answered. */
+  const tab = (outbox: ReturnType<typeof createOutbox>, name: string, sends: string[], maxInFlight = 4) => {
+    const open: Array<() => void> = [];
+    const stats: DeliveryStats = { sent: 0, dropped: 0, retried: 0, rejected: 0 };
+    const delivery = createDelivery({ outbox, stats, maxInFlight, onError: () => {}, onDropped: () => {}, onIdle: () => {}, transport: {
+      send: (b) => new Promise<Outcome>((r) => (sends.push(`${name}:${b.batchId}`), open.push(() => r({ kind: 'ok' })))),
+      sendNow: () => true,
+      drain: () => [],
+    } });
+    const answer = async () => {
+      while (open.length) open.shift()!();
+      await new Promise((r) => setTimeout(r, 0));
+    };
+    return { delivery, stats, answer };
+  };
+  const tick = () => new Promise((r) => setTimeout(r, 0));
+
+  it("another tab's replay leaves a page's fresh batch to that page, and takes it only once its hold is over; the page then does not send it again", async () => {
+    const outbox = createOutbox({ maxBytes: 1e9, maxAgeMs: 1e12 }, () => {}, () => {});
+    const sends: string[] = [];
+    const a = tab(outbox, 'A', sends, 1);
+    const b = tab(outbox, 'B', sends);
+    // Web Locks as the browser grants them: a lock held by one tab is refused to another (ifAvailable).
+    const held = new Set<string>();
+    vi.stubGlobal('navigator', { locks: { request: async (name: string, _o: object, fn: (lock: object | null) => Promise<unknown>) => {
+      if (held.has(name)) return fn(null);
+      held.add(name);
+      try {
+        return await fn({});
+      } finally {
+        held.delete(name);
+      }
+    } } });
+    const now = Date.now();
+    const clock = vi.spyOn(Date, 'now').mockReturnValue(now);
+    try {
+      // Tab A: one send under way, a second batch in the outbox waiting for A's only slot.
+      const first = a.delivery.deliver(batch('a1'));
+      const second = a.delivery.deliver(batch('a2'));
+      await tick();
+      expect(sends).toEqual(['A:a1']);
+      // Tab B loads and replays the outbox: both are A's to send.
+      await b.delivery.replay();
+      expect(sends).toEqual(['A:a1']);
+      // A stalls past the hold: now B's replay may take the waiting batch (a1 is A's, under its send lock).
+      clock.mockReturnValue(now + FRESH_HOLD_MS + 1);
+      const replayed = b.delivery.replay();
+      await tick();
+      await b.answer();
+      await replayed;
+      expect(sends).toEqual(['A:a1', 'B:a2']);
+      expect(b.stats.sent).toBe(2);
+      // A's slot frees: a2 is gone from the outbox, acknowledged by B, and A does not send it again.
+      await a.answer();
+      await Promise.all([first, second]);
+      await a.answer();
+      expect(sends).toEqual(['A:a1', 'B:a2']);
+      expect(a.stats.sent).toBe(2);
+      expect(await outbox.all()).toEqual([]);
+    } finally {
+      clock.mockRestore();
+      vi.unstubAllGlobals();
+      a.delivery.stop();
+      b.delivery.stop();
     }
   });
 });

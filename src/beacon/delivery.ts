@@ -1,7 +1,7 @@
 import type { Batch } from '../core/types';
 import { journalTake, journalWrite, sentClear, sentTake, sentWrite } from './journal';
 import type { Outbox, OutboxEntry } from './outbox';
-import { HELD, outboxKey as keyOf, withSendLock } from '../shared/swContract';
+import { FRESH_HOLD_MS, HELD, outboxKey as keyOf, replayDue, withSendLock } from '../shared/swContract';
 import { backoffDelay, DEFAULT_BACKOFF } from './retry';
 import type { BackoffOptions, Outcome } from './retry';
 import { KEEPALIVE_LIMIT } from './transport';
@@ -170,7 +170,10 @@ export function createDelivery(deps: DeliveryDeps): Delivery {
       // The send lock is held until the outbox entry is updated: another tab or the service worker
       // replaying the same outbox skips the batch meanwhile, and finds it gone after a 2xx.
       const done = await withSendLock(key, async () => {
-        if (replay && !(await outbox.has(entry.batch))) return false;
+        // A new batch is checked too once its hold is over (it waited that long for a slot): another
+        // context may have replayed it meanwhile, and a batch found gone was acknowledged.
+        const mayBeTaken = replay || (entry.heldUntil !== undefined && Date.now() >= entry.heldUntil);
+        if (mayBeTaken && !(await outbox.has(entry.batch))) return false;
         // Taken by the synchronous path at a page hide while the lock was being granted.
         if (!replay && credited.has(key)) return false;
         // Only now, in the same tick as the transport takes it (its send registers the batch before
@@ -224,6 +227,7 @@ export function createDelivery(deps: DeliveryDeps): Delivery {
       } else if (!evicted.has(key)) {
         stats.retried++;
         entry.attempts++;
+        delete entry.heldUntil; // parked: any context may retry it when due
         entry.nextAt = Date.now() + backoffDelay(entry.attempts, deps.backoff ?? DEFAULT_BACKOFF, outcome.afterMs);
         parked.set(key, entry.batch);
         await outbox.put(entry);
@@ -254,8 +258,10 @@ export function createDelivery(deps: DeliveryDeps): Delivery {
             await outbox.remove(e.batch);
             continue;
           }
-          if (e.nextAt <= now) due.push(e);
-          else next = Math.min(next, e.nextAt);
+          // Another page's fresh batch is that page's to send for a while (FRESH_HOLD_MS).
+          const at = replayDue(e);
+          if (at <= now) due.push(e);
+          else next = Math.min(next, at);
         }
         // Each waits for a send slot, behind the batches handed over before it.
         if (!stopped) await Promise.all(due.map((e) => attempt(e, true)));
@@ -270,7 +276,8 @@ export function createDelivery(deps: DeliveryDeps): Delivery {
   };
 
   const deliverOne = async (batch: Batch) => {
-    const entry: OutboxEntry = { batch, bytes: approxBytes(batch), createdAt: Date.now(), attempts: 0, nextAt: 0, ...deps.target };
+    const now = Date.now();
+    const entry: OutboxEntry = { batch, bytes: approxBytes(batch), createdAt: now, attempts: 0, nextAt: 0, heldUntil: now + FRESH_HOLD_MS, ...deps.target };
     inFlight.add(keyOf(batch));
     fresh.add(keyOf(batch));
     // Until the transport holds it, a page hide must still find it here (the outbox write may never land).
@@ -278,6 +285,7 @@ export function createDelivery(deps: DeliveryDeps): Delivery {
     try {
       await outbox.put(entry);
     } catch (err) {
+      delete entry.heldUntil; // not stored: nobody else can take it, and the check in attempt() must not look for it
       deps.onError('outbox', err);
     }
     await attempt(entry, false);

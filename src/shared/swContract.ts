@@ -25,6 +25,11 @@ export interface OutboxEntry {
   attempts: number;
   /** Not before this time (epoch ms) may it be sent again. */
   nextAt: number;
+  /**
+   * Until this time (epoch ms) the page that wrote it is sending it itself: no other context (tab,
+   * service worker) replays it meanwhile. See {@link replayDue}.
+   */
+  heldUntil?: number;
   /** Absolute endpoint URL and wire format, so the service worker can replay it with no page open. */
   endpoint?: string;
   format?: 'binary' | 'json' | 'otlp';
@@ -32,6 +37,17 @@ export interface OutboxEntry {
 
 /** The key a batch is stored (and locked) under: a batch id only needs to be unique within its session. */
 export const outboxKey = (b: { sessionId: string; batchId: string }): string => `${b.sessionId}:${b.batchId}`;
+
+/**
+ * How long a batch a page has just written to the outbox stays that page's to send. Without it,
+ * another context's replay (a tab's at load, the worker's sync) took a live page's fresh batch
+ * while the page waited for its send slot or lock: sent by the wrong sender, or, had the page's
+ * wait outlasted that send, sent twice. A page that dies meanwhile leaves it to the next replay.
+ */
+export const FRESH_HOLD_MS = 10_000;
+
+/** When another context may replay an entry: once its retry is due and its writer's hold is over. */
+export const replayDue = (e: Pick<OutboxEntry, 'nextAt' | 'heldUntil'>): number => Math.max(e.nextAt, e.heldUntil ?? 0);
 
 /**
  * The retry rule of both senders: network-ish and overload statuses (408, 429, 5xx) are tried

@@ -10,5 +10,6 @@ addEventListener('load', async () => {
   }
   await Promise.all([tag.flush(), worker.flush()]);
   const pf = await H.until(() => { const p = tag.stats().prefetch; return p && p.page > 0 && p; }, 6000);
-  H.report('done', { encoder: worker.stats().encoder, prefetch: pf || tag.stats().prefetch || null });
+  const w = worker.stats();
+  H.report('done', { encoder: w.encoder, sent: w.sent, errors: w.errors, prefetch: pf || tag.stats().prefetch || null });
 });
