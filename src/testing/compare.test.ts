@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { checkBudgets, expectBudgets } from './budgets';
-import { compare } from './compare';
+import { compare, holm } from './compare';
 import type { Results } from './types';
 
 const results = (lcp: number[], extra: Record<string, number[]> = {}): Results => ({
@@ -33,6 +33,28 @@ describe('compare', () => {
   it('measures change from a zero median as a whole change', () => {
     const c = compare(results([0, 0, 0, 0, 0, 0]), results([0.2, 0.3, 0.2, 0.25, 0.3, 0.2]));
     expect(c.metrics[0]).toMatchObject({ change: 1, verdict: 'regression' });
+  });
+
+  it('adjusts for the metrics compared: an A/A run where one of four metrics looks significant alone is no change', () => {
+    // The failure CI saw: the same page measured twice, five runs a side; TBT 90 → 105 ms, p = 0.02 alone.
+    const a = results([372, 350, 390, 365, 380], { INP: [200, 190, 210, 195, 205], CLS: [0.03, 0.03, 0.03, 0.03, 0.03], TBT: [90, 80, 85, 95, 100] });
+    const b = results([412, 360, 395, 370, 420], { INP: [192, 200, 188, 215, 196], CLS: [0.03, 0.03, 0.03, 0.03, 0.03], TBT: [105, 98, 110, 102, 115] });
+    const c = compare(a, b);
+    const tbt = c.metrics.find((m) => m.metric === 'TBT')!;
+    expect(tbt.p).toBeLessThan(0.05);
+    expect(tbt.pAdjusted).toBeGreaterThanOrEqual(0.05);
+    expect(c.verdict).toBe('no change');
+    expect(compare(a, b, { correction: 'none' }).verdict).toBe('regression');
+    // A shift clear enough survives the adjustment.
+    const slow = results([412, 360, 395, 370, 420], { INP: [192, 200, 188, 215, 196], CLS: [0.03, 0.03, 0.03, 0.03, 0.03], TBT: [300, 310, 320, 305, 315] });
+    expect(compare(a, slow).metrics.find((m) => m.metric === 'TBT')).toMatchObject({ verdict: 'regression' });
+  });
+
+  it('holm() matches the textbook step-down adjustment', () => {
+    // As R's p.adjust(c(0.01, 0.04, 0.03, 0.005), "holm").
+    expect(holm([0.01, 0.04, 0.03, 0.005]).map((p) => +p.toFixed(6))).toEqual([0.03, 0.06, 0.06, 0.02]);
+    expect(holm([0.2])).toEqual([0.2]);
+    expect(holm([0.5, 0.6])).toEqual([1, 1]);
   });
 
   it('calls noise no change, where a single-run threshold would flap', () => {
