@@ -25,7 +25,7 @@ export async function replayOutbox(): Promise<OutboxReplay> {
   const out: OutboxReplay = { sent: 0, refused: 0, failed: 0 };
   for (const [key, e] of await entries<string, Partial<OutboxEntry> | undefined>(store)) {
     if (!e || !e.endpoint || e.format === 'otlp' || !e.batch || !Array.isArray(e.batch.events)) continue;
-    if (typeof e.heldUntil == 'number' && e.heldUntil > Date.now()) continue;
+    if (e.heldUntil! > Date.now()) continue; // false for a missing or odd value: the batch is replayed
     const endpoint = e.endpoint;
     const body = JSON.stringify(e.batch);
     const r = await withSendLock(key, async () => {

@@ -172,8 +172,8 @@ export function createDelivery(deps: DeliveryDeps): Delivery {
       const done = await withSendLock(key, async () => {
         // A new batch is checked too once its hold is over (it waited that long for a slot): another
         // context may have replayed it meanwhile, and a batch found gone was acknowledged.
-        const mayBeTaken = replay || (entry.heldUntil !== undefined && Date.now() >= entry.heldUntil);
-        if (mayBeTaken && !(await outbox.has(entry.batch))) return false;
+        // (A batch whose outbox write failed has no hold: never true for it.)
+        if ((replay || Date.now() >= entry.heldUntil!) && !(await outbox.has(entry.batch))) return false;
         // Taken by the synchronous path at a page hide while the lock was being granted.
         if (!replay && credited.has(key)) return false;
         // Only now, in the same tick as the transport takes it (its send registers the batch before
@@ -276,8 +276,7 @@ export function createDelivery(deps: DeliveryDeps): Delivery {
   };
 
   const deliverOne = async (batch: Batch) => {
-    const now = Date.now();
-    const entry: OutboxEntry = { batch, bytes: approxBytes(batch), createdAt: now, attempts: 0, nextAt: 0, heldUntil: now + FRESH_HOLD_MS, ...deps.target };
+    const entry: OutboxEntry = { batch, bytes: approxBytes(batch), createdAt: Date.now(), attempts: 0, nextAt: 0, heldUntil: Date.now() + FRESH_HOLD_MS, ...deps.target };
     inFlight.add(keyOf(batch));
     fresh.add(keyOf(batch));
     // Until the transport holds it, a page hide must still find it here (the outbox write may never land).
