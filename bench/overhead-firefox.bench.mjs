@@ -128,7 +128,7 @@ export async function run({ root, quick, log }) {
 
   const metrics = ['TBT', 'longTasks', 'longTaskMs', 'blockedMs', 'maxGapMs', 'LCP', 'INP', 'FCP', 'loadMs', 'idleAfterLoadMs', 'transferBytes'];
   // Uncorrected: this bench looks for any cost of pagepace's, so each metric is held to p < 0.05
-  // alone (a correction for the 7 metrics would make a cost harder to find, not the test fairer).
+  // alone (correcting for the number of metrics would make a cost harder to find, not the test fairer).
   const c = compare(without, withPp, { metrics, correction: 'none' });
   const med = (r, m) => median(r.runs.map((x) => x.metrics[m]).filter((v) => typeof v === 'number'));
   const fmt = (v) => (Number.isFinite(v) ? v.toFixed(1) : '–');
