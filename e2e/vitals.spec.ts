@@ -1,5 +1,5 @@
 import type { Page } from '@playwright/test';
-import { expect, sessionOf, test, waitForNames } from './fixtures';
+import { eventsOf, expect, sessionOf, test, waitForNames } from './fixtures';
 import type { Demo } from './fixtures';
 
 const VITALS = ['LCP', 'INP', 'CLS', 'FCP', 'TTFB'];
@@ -89,4 +89,73 @@ test('summary() has an entry per LCP part once LCP is final, and a budget can na
   }
   expect(s['LCP.timeToFirstByte'].p75 + s['LCP.resourceLoadDelay'].p75 + s['LCP.resourceLoadDuration'].p75 + s['LCP.elementRenderDelay'].p75).toBeCloseTo(s.LCP.p75, 0);
   await expect.poll(() => page.evaluate(() => (window as any).over.length)).toBeGreaterThan(0);
+});
+
+/** Holds web-vitals' chunk back until `release()`: the page can be left before pagepace has it. */
+async function holdWebVitals(page: Page) {
+  let release!: () => void;
+  const gate = new Promise<void>((r) => (release = r));
+  await page.route(/pagepace\.(web-vitals|attribution)\.js/, async (route) => {
+    await gate;
+    await route.continue().catch(() => {}); // the page may be gone
+  });
+  return release;
+}
+
+const once = (events: { name: string }[], names: string[]) => Object.fromEntries(names.map((n) => [n, events.filter((e) => e.name === n).length]));
+
+test('a page left before web-vitals has loaded still reports TTFB, FCP, LCP and CLS, read from the timeline, once each', async ({ page, demo }) => {
+  const release = await holdWebVitals(page);
+  await page.goto('/vitals.html');
+  await page.waitForSelector('p:text("A late banner")'); // the layout shift has happened
+  const timeline = await page.evaluate(() => ({
+    fcp: performance.getEntriesByName('first-contentful-paint')[0]!.startTime,
+    ttfb: (performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming).responseStart,
+  }));
+  const session = await sessionOf(page);
+  await page.goto('/fixtures/blank.html');
+  release();
+  const events = await waitForNames(demo, session, ['TTFB', 'FCP', 'LCP', 'CLS']);
+  await page.waitForTimeout(500);
+  expect(once(eventsOf(demo, session), VITALS)).toEqual({ LCP: 1, INP: 0, CLS: 1, FCP: 1, TTFB: 1 });
+  const by = (n: string) => events.find((e) => e.name === n)!;
+  expect(by('FCP').value).toBeCloseTo(timeline.fcp, 0);
+  expect(by('TTFB').value).toBeCloseTo(timeline.ttfb, 0);
+  expect(by('LCP').value).toBeGreaterThanOrEqual(by('FCP').value);
+  expect(by('CLS').value).toBeGreaterThan(0);
+  for (const n of ['TTFB', 'FCP', 'LCP', 'CLS']) {
+    expect(by(n)).toMatchObject({ kind: 'vital', rating: expect.stringMatching(/^(good|needs-improvement|poor)$/), id: expect.stringMatching(/^pp-/), attrs: { navigationType: 'navigate' } });
+  }
+});
+
+test('hidden before web-vitals has come, then back and left: the timeline\'s vitals are not reported again by web-vitals, INP is', async ({ page, demo }) => {
+  const release = await holdWebVitals(page);
+  await page.goto('/vitals.html');
+  await page.waitForSelector('p:text("A late banner")');
+  const session = await sessionOf(page);
+  // A tab switch, emulated; back to visible, the document's own state shows again (for the real hide at the end).
+  const hide = (state: 'hidden' | 'visible') => page.evaluate((s) => {
+    if (s === 'hidden') {
+      Object.defineProperty(document, 'visibilityState', { value: s, configurable: true });
+      Object.defineProperty(document, 'hidden', { value: true, configurable: true });
+    } else {
+      delete (document as { visibilityState?: string }).visibilityState;
+      delete (document as { hidden?: boolean }).hidden;
+    }
+    document.dispatchEvent(new Event('visibilitychange', { bubbles: true }));
+  }, state);
+  await hide('hidden');
+  await waitForNames(demo, session, ['TTFB', 'FCP', 'LCP', 'CLS']);
+  await hide('visible');
+  const arrived = page.waitForResponse(/pagepace\.attribution\.js/);
+  release();
+  await arrived;
+  await page.waitForTimeout(300); // web-vitals subscribes, reads the buffered entries
+  await page.click('#work');
+  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(r, 50)))));
+  await page.goto('/fixtures/blank.html');
+  await waitForNames(demo, session, ['INP']);
+  await page.waitForTimeout(500);
+  expect(once(eventsOf(demo, session), VITALS)).toEqual({ LCP: 1, INP: 1, CLS: 1, FCP: 1, TTFB: 1 });
+  expect(eventsOf(demo, session).find((e) => e.name === 'INP')!.id).toMatch(/^v\d-/);
 });

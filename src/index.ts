@@ -19,6 +19,7 @@ import { createApi } from './api';
 import type { PagePace } from './api';
 import { createSummary } from './vitals/summary';
 import { startSources } from './vitals/sources';
+import { timelineVitals } from './vitals/timeline';
 
 export { PagePaceError } from './core/errors';
 export { PROTOCOL_VERSION } from './core/types';
@@ -122,9 +123,23 @@ export function createPagePace(config?: PagePaceConfig): PagePace {
     },
   );
 
+  // A page hidden before web-vitals has come reports its vitals from the timeline (timeline.ts);
+  // web-vitals, if it comes after all (a tab switch), does not report them again for this view.
+  let vitalsLive = false;
+  const fromTimeline = new Set<string>();
   const vitals = lazyPart('vitals', guard, () => import('./vitals/webVitals'), (m) => {
-    if (cfg.vitals) void m.observeVitals(cfg.vitals, guard.wrap('vitals', record), src.routeAt);
+    if (cfg.vitals) {
+      void m.observeVitals(cfg.vitals, guard.wrap('vitals', (e: PerfEvent) => (fromTimeline.has(e.name) && !/cache|soft/.test(e.attrs!.navigationType as string)) || record(e)), src.routeAt)
+        .then(() => (vitalsLive = true), (err) => guard.report('vitals', err));
+    }
     return true;
+  });
+  life.onHide(() => {
+    if (!cfg.vitals || vitalsLive || fromTimeline.size) return;
+    for (const e of guard.run('vitals', timelineVitals) || []) {
+      fromTimeline.add(e.name);
+      record(e);
+    }
   });
 
   // Lazy loading and prefetching are chunks; what the first viewport shows cannot wait for lazy

@@ -91,6 +91,32 @@ export const SCENARIOS = [
     },
   },
   {
+    // Start-up loads web-vitals after load, in idle time: a page left before then reports what
+    // the performance timeline holds, read at the hide (src/vitals/timeline.ts), each vital once.
+    name: 'vitals of a page left before web-vitals came',
+    async run(d, s, engine) {
+      s.state.holdVitals = true;
+      await d.goto(`${s.url}/e/early.html`);
+      await result(s, 'early.ready');
+      await d.goto(`${s.url}/e/blank.html`);
+      const want = VITALS[engine].filter((v) => v !== 'INP');
+      const vitals = () => s.events().filter((e) => e.kind === 'vital');
+      await until(() => want.every((v) => vitals().some((e) => e.name === v)), 10_000);
+      await sleep(500);
+      s.state.holdVitals = false;
+      return ['CLS', 'FCP', 'LCP', 'TTFB'].map((v) => {
+        const got = vitals().filter((e) => e.name === v);
+        const expected = want.includes(v);
+        return {
+          feature: `left early: ${v} from the timeline`,
+          ok: expected ? got.length === 1 && /^pp-/.test(got[0].id) : got.length <= 1,
+          value: got.length ? `${got.length}× ${got.map((e) => Math.round(e.value * 1000) / 1000).join(', ')}` : 'none',
+          ...(!expected && got.length ? { finding: true, note: 'arrived where the table expects none' } : {}),
+        };
+      });
+    },
+  },
+  {
     name: 'lazy loading',
     async run(d, s) {
       await d.goto(`${s.url}/e/lazy.html`);

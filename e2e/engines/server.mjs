@@ -1,5 +1,5 @@
 // The engine suite's server: the built client (/dist/, /pagepace-sw.js), the scenario pages
-// (/e/), a real collector (/collect, with a 503 switch), small assets that count their requests,
+// (/e/), a real collector (/collect, with a 503 switch), web-vitals' chunks held back on request, small assets that count their requests,
 // and /result, where the pages report what they found. Listens on 127.0.0.1, port 0.
 import { readFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
@@ -24,7 +24,7 @@ export async function startServer() {
   const requests = [];
   /** @type {Map<string, unknown[]>} key → values reported by pages, in order. */
   const results = new Map();
-  const state = { refuse: 0, offline: false };
+  const state = { refuse: 0, offline: false, holdVitals: false };
   const collector = createCollector({ onBatch: (batch, meta) => void batches.push({ batch, meta }) });
 
   const send = (res, status, type, body, headers = {}) => {
@@ -57,6 +57,8 @@ export async function startServer() {
       if (path === '/pagepace-sw.js') return send(res, 200, 'text/javascript', await readFile(join(dist, 'pagepace-sw.js')), { 'Service-Worker-Allowed': '/' });
       if (path.startsWith('/img/')) return send(res, 200, 'image/svg+xml', svg(Number(url.searchParams.get('w')) || 600, Number(url.searchParams.get('h')) || 300, path.length * 37 % 360), { 'Cache-Control': 'max-age=600' });
       if (path.startsWith('/asset/')) return send(res, 200, 'text/javascript', `window.assetRuns = (window.assetRuns || 0) + 1; // ${path}`, { 'Cache-Control': 'max-age=600' });
+      // Held: web-vitals' chunks come late (at most 10 s), so a page can be left before pagepace has them.
+      for (let t = 0; state.holdVitals && /web-vitals|attribution/.test(path) && t < 100; t++) await new Promise((r) => setTimeout(r, 100));
       const [dir, base] = path.startsWith('/dist/') ? [dist, path.slice(6)] : path.startsWith('/e/') ? [pagesDir, path.slice(3)] : [];
       if (dir) {
         const file = normalize(join(dir, base));
@@ -84,7 +86,7 @@ export async function startServer() {
       batches.splice(0);
       requests.splice(0);
       results.clear();
-      Object.assign(state, { refuse: 0, offline: false });
+      Object.assign(state, { refuse: 0, offline: false, holdVitals: false });
     },
     close: () => new Promise((resolve) => (server.closeAllConnections(), server.close(() => resolve(undefined)))),
   };
