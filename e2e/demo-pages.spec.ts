@@ -31,7 +31,9 @@ test('clicking through the example pages linked from the dashboard fills its pan
   await app.goto('/fixtures/blank.html');
   await expect(page.locator('#parts dd[data-part="lazy: loaded (eager) / deferred / never needed"]')).not.toHaveText(/^0 \(0\)/, { timeout: 20_000 });
   await expect(page.locator('#parts dd[data-part="prefetch: prefetched / used"]')).not.toHaveText(/^0 \//, { timeout: 20_000 });
-  await expect(page.locator('#routes tbody')).toContainText('/gallery.html');
+  // If this fails, the message says what the collector has of the gallery's page view.
+  const gallery = demo.store.list().filter(({ batch }) => batch.page.endsWith('/gallery.html')).map(({ batch, meta }) => `${meta.contentType}: ${batch.events.map((e) => e.name).filter((n) => !n.includes('/')).join(' ')}`);
+  await expect(page.locator('#routes tbody'), `the gallery's batches: ${gallery.join(' | ') || 'none'}`).toContainText('/gallery.html');
   await expect(page.locator('[data-breakdown="LCP"] span')).toHaveCount(4, { timeout: 20_000 });
   // Known gap (reported): in this run no sw.* counters reach the collector from /sw/, so the cache
   // tiers panel stays at "–"; recorded here rather than asserted until the client sends them.
