@@ -80,8 +80,12 @@ test('a tab switch (hidden, not unloaded): everything recorded at the hide comes
   await hide('hidden');
   await waitForNames(demo, session, ['INP', 'CLS', 'stats']);
   await page.waitForTimeout(1000);
-  const sent = requestsOf(demo, session).slice(had);
-  expect(sent, 'requests at the hide').toHaveLength(1);
+  // A long animation frame still running at the hide (the hide's own work ends in it) is observed
+  // only after the hide was sent: it goes as one more request ("When batches are sent"). Nothing
+  // else may: every request but the hide's holds only such frames.
+  const loafOnly = (r: { batch: { events: { kind: string }[] } }) => r.batch.events.every((e) => e.kind === 'loaf');
+  const sent = requestsOf(demo, session).slice(had).filter((r) => !loafOnly(r));
+  expect(sent, 'requests at the hide, besides late long frames').toHaveLength(1);
   const atHide = sent[0]!.batch.events.map((e) => e.name);
   expect(atHide).toEqual(expect.arrayContaining(['INP', 'CLS', 'lazy', 'stats']));
   expect(sent[0]!.meta.contentType).toBe(BINARY);
@@ -90,7 +94,7 @@ test('a tab switch (hidden, not unloaded): everything recorded at the hide comes
   await page.evaluate(() => (window as any).pace.track('after:return', 1));
   await hide('hidden');
   await waitForNames(demo, session, ['after:return']);
-  expect(requestsOf(demo, session).slice(had)).toHaveLength(2);
+  expect(requestsOf(demo, session).slice(had).filter((r) => !loafOnly(r))).toHaveLength(2);
   expect(counts(demo, session).get('pv:start')).toBe(1);
 });
 
