@@ -124,7 +124,8 @@ export function createPagePace(config?: PagePaceConfig): PagePace {
   );
 
   // A page hidden before web-vitals has come reports its vitals from the timeline (timeline.ts);
-  // web-vitals, if it comes after all (a tab switch), does not report them again for this view.
+  // web-vitals, if it comes after all (a tab switch), does not report them again for this view
+  // (a back/forward-cache restore or a soft navigation is a new view: its reports go).
   let vitalsLive = false;
   const fromTimeline = new Set<string>();
   const vitals = lazyPart('vitals', guard, () => import('./vitals/webVitals'), (m) => {
