@@ -67,3 +67,34 @@ describe('OTLP: one URL per signal', () => {
     expect(registered.map((r) => r.signal.aborted)).toEqual([true, true, true]); // both withdrawn
   });
 });
+
+describe('at page hide, the bytes go to the browser as they are', () => {
+  afterEach(() => vi.unstubAllGlobals());
+  const bytes = new Uint8Array([0x50, 0x50, 1, 0, 9]);
+  const encoder = { encodeSync: () => ({ body: bytes, type: 'application/vnd.pagepace+binary', format: 'binary' }) } as unknown as Encoder;
+  const stats = () => ({ bytes: {}, beacons: 0, fetches: 0, deferred: 0, deferredRefused: 0 });
+
+  it('fetchLater gets the encoded bytes themselves (no Blob made for it), typed by a Content-Type header', () => {
+    vi.stubGlobal('location', new URL('https://example.test/page'));
+    vi.stubGlobal('isSecureContext', true);
+    const calls: RequestInit[] = [];
+    vi.stubGlobal('fetchLater', (_url: string, init: RequestInit) => (calls.push(init), { activated: false }));
+    const t = createHttpTransport('/collect', encoder, stats());
+    expect(t.sendNow(batch)).toBe(true);
+    expect(t.mechanism).toBe('fetchLater');
+    expect(calls[0]!.body).toBe(bytes);
+    expect(calls[0]!.headers).toEqual({ 'Content-Type': 'application/vnd.pagepace+binary' });
+  });
+
+  it('without fetchLater, sendBeacon gets a Blob of the bytes, typed (a beacon has no headers of its own)', async () => {
+    vi.stubGlobal('location', new URL('https://example.test/page'));
+    let sent: Blob | undefined;
+    vi.stubGlobal('navigator', { sendBeacon: (_url: string, body: Blob) => ((sent = body), true) });
+    const t = createHttpTransport('/collect', encoder, stats());
+    expect(t.sendNow(batch)).toBe(true);
+    expect(t.mechanism).toBe('beacon');
+    expect(sent).toBeInstanceOf(Blob);
+    expect(sent!.type).toBe('application/vnd.pagepace+binary');
+    expect(new Uint8Array(await sent!.arrayBuffer())).toEqual(bytes);
+  });
+});

@@ -85,7 +85,6 @@ export function createHttpTransport(endpoint: string, encoder: Encoder, stats: T
 
   const sizeOf = (enc: Encoded) => (typeof enc.body === 'string' ? new Blob([enc.body]).size : enc.body.byteLength);
   const count = (enc: Encoded, size: number) => (stats.bytes[enc.format] = (stats.bytes[enc.format] ?? 0) + size);
-  const bodyOf = (enc: Encoded): Blob => new Blob([enc.body as BlobPart], { type: enc.type });
 
   const post = async (batch: Batch, enc: Encoded): Promise<Outcome> => {
     count(enc, sizeOf(enc));
@@ -123,7 +122,7 @@ export function createHttpTransport(endpoint: string, encoder: Encoder, stats: T
       // Past the browser's 64 KB in-flight budget both a beacon and a keepalive fetch are refused:
       // leave it to the journal and the next page load rather than count a send that cannot happen.
       const to = target(enc);
-      const how = handOver(new URL(to), bodyOf(enc), slotFor(to), beaconBytes() + size <= KEEPALIVE_LIMIT);
+      const how = handOver(new URL(to), enc, slotFor(to), beaconBytes() + size <= KEEPALIVE_LIMIT);
       if (!how) return false;
       count(enc, size);
       mechanism = how;
@@ -148,7 +147,7 @@ export function createHttpTransport(endpoint: string, encoder: Encoder, stats: T
     },
     defer(batch) {
       const enc = encoder.encodeSync(batch);
-      return !!enc && slotFor(target(enc)).set(bodyOf(enc), enc.type);
+      return !!enc && slotFor(target(enc)).set(enc.body as BodyInit, enc.type);
     },
     // Every slot is cleared: no short cut past the first that had gone.
     undefer: () => Object.values(slots).map((s) => s.clear()).includes(true),
