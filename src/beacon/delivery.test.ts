@@ -38,6 +38,19 @@ describe('delivery', () => {
     delivery.stop();
   });
 
+  it('at page hide the open batch, never written to the outbox, costs no outbox transaction; a batch from the outbox is removed at the next task', async () => {
+    const { delivery, beaconed, outbox } = setup(() => new Promise(() => {})); // the send never settles
+    const removed: string[] = [];
+    const remove = outbox.remove.bind(outbox);
+    outbox.remove = (b) => (removed.push(b.batchId), remove(b));
+    void delivery.deliver(batch('live'));
+    delivery.unload(batch('open'));
+    expect(beaconed).toEqual(['live', 'open']);
+    await new Promise((r) => setTimeout(r, 0));
+    expect(removed).toEqual(['live']);
+    delivery.stop();
+  });
+
   it('a batch waiting for its send lock at page hide goes by the synchronous path, and is not sent again once the lock is granted', async () => {
     // Web Locks grant asynchronously; a navigation in that moment found the batch neither unsent nor in the transport.
     const grants: Array<() => void> = [];
