@@ -79,6 +79,7 @@ const config: RollupOptions[] = [
       'pagepace.sources': 'src/vitals/lazySources.ts',
       'pagepace.prefetch': 'src/loading/prefetch.ts', 'pagepace.sw-client': 'src/sw-client/index.ts',
       'pagepace.sender': 'src/beacon/sender.ts', 'pagepace.lazy': 'src/loading/lazy.ts', 'pagepace.budgets': 'src/vitals/budgets.ts',
+      'pagepace.buckets': 'src/vitals/buckets.ts',
       // web-vitals glue, and the two web-vitals builds it picks from, under names of their own.
       'pagepace.vitals': 'src/vitals/webVitals.ts', 'pagepace.web-vitals': 'web-vitals', 'pagepace.attribution': 'web-vitals/attribution',
     },
@@ -99,6 +100,7 @@ const config: RollupOptions[] = [
         './beacon/sender': './pagepace.sender.js',
         './loading/lazy': './pagepace.lazy.js',
         './vitals/budgets': './pagepace.budgets.js',
+        './vitals/buckets': './pagepace.buckets.js',
       }),
       nodeResolve(),
       ts(),

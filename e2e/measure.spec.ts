@@ -230,6 +230,49 @@ test('the user’s marks and measures are in summary(), overall and per route', 
   expect(got.all.overall.grade).toBeUndefined(); // marks and measures do not make a grade up
 });
 
+test('summary() is exact at once, and the bucketed sketch is fetched only once a metric passes 32 values', async ({ page }) => {
+  const fetched: string[] = [];
+  page.on('request', (r) => fetched.push(new URL(r.url()).pathname));
+  await page.goto('/fixtures/api.html');
+  const values = Array.from({ length: 200 }, (_, i) => (i * 37) % 211);
+  const first = await page.evaluate((values) => {
+    const pace = ((window as any).pace = (window as any).PagePace.createPagePace({}));
+    for (const v of values.slice(0, 32)) pace.track('few', v);
+    const few = pace.summary().few;
+    for (const v of values) pace.track('many', v);
+    return { few, many: pace.summary().many }; // before the chunk can have come: exact
+  }, values);
+  const sorted = [...values].sort((a, b) => a - b);
+  const at = (q: number) => sorted[Math.ceil(q * sorted.length) - 1]!;
+  expect(first.many).toMatchObject({ count: 200, p50: at(0.5), p90: at(0.9), p99: at(0.99) });
+  expect(first.few.count).toBe(32);
+  await expect.poll(() => fetched.filter((p) => p.endsWith('/pagepace.buckets.js')).length).toBe(1);
+  // Once it has come, further values fold into buckets: within 0.5 % of the exact percentiles.
+  const later = await page.evaluate((values) => {
+    const pace = (window as any).pace;
+    for (const v of values) pace.track('many', v);
+    return pace.summary().many;
+  }, values);
+  const twice = [...values, ...values].sort((a, b) => a - b);
+  for (const [key, q] of [['p50', 0.5], ['p90', 0.9], ['p99', 0.99]] as const) {
+    const exact = twice[Math.ceil(q * twice.length) - 1]!;
+    expect(Math.abs(later[key] - exact), key).toBeLessThanOrEqual(exact * 0.005 + 1e-9);
+  }
+  expect(later.count).toBe(400);
+});
+
+test('a page with no metric past 32 values never fetches the bucketed sketch', async ({ page }) => {
+  const fetched: string[] = [];
+  page.on('request', (r) => fetched.push(new URL(r.url()).pathname));
+  await page.goto('/fixtures/api.html');
+  await page.evaluate(() => {
+    const pace = (window as any).PagePace.createPagePace({});
+    for (let i = 0; i < 32; i++) pace.track('few', i);
+  });
+  await page.waitForTimeout(500);
+  expect(fetched.filter((p) => p.endsWith('/pagepace.buckets.js'))).toEqual([]);
+});
+
 test('memory samples are reported where the browser offers them', async ({ page, demo }) => {
   await page.goto('/fixtures/api.html');
   await page.evaluate(() => (window as any).PagePace.createPagePace({ endpoint: '/collect', batch: { maxDelayMs: 200 }, vitals: { memory: { intervalMs: 1000 } } }));

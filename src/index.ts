@@ -17,7 +17,8 @@ import { startFirstViewport } from './loading/firstViewport';
 import type { ComponentLoader } from './loading/lazy';
 import { createApi } from './api';
 import type { PagePace } from './api';
-import { createSummary } from './vitals/summary';
+import { exactOps } from './vitals/exact';
+import { summaryStore } from './vitals/summary';
 import { startSources } from './vitals/sources';
 import { timelineVitals } from './vitals/timeline';
 
@@ -47,7 +48,11 @@ export function createPagePace(config?: PagePaceConfig): PagePace {
   const cfg = resolveConfig(config);
   const guard = createGuard(cfg.debug);
   const session = loadSession(cfg.sampleRate);
-  const summary = createSummary();
+  // summary() answers at once: a metric's values are kept exactly, and from its 33rd on the
+  // bucketed sketch (a chunk: most pages never have that many of one metric) takes over.
+  const sketchOps = exactOps(() => void sketch.load());
+  const summary = summaryStore(sketchOps);
+  const sketch = lazyPart('summary', guard, () => import('./vitals/buckets'), (m) => Object.assign(sketchOps, m.SKETCH_OPS));
   const life = createLifecycle((fn) => guard.wrap('lifecycle', () => src.timed(fn)));
   // A function: the session is read when first needed (core/ids.ts), not by the evaluation task.
   const sends = () => !!(cfg.transport || cfg.endpoint) && session.sampled;

@@ -1,6 +1,6 @@
 import { mergeSketch, sketchFromJSON, sketchToJSON } from './sketch';
 import type { SketchJSON } from './sketch';
-import { createSummary } from './summary';
+import { createSummary } from './createSummary';
 import type { SummaryOptions, SummaryStore } from './summary';
 import type { Batch } from '../core/types';
 

@@ -1,7 +1,8 @@
 // `pagepace/vitals`: the measurement parts on their own.
 export { observeVitals, vitalEvent, metricTime } from './webVitals';
 export type { ObserveVitalsOptions } from './webVitals';
-export { createSummary, summarise, percentile, SUMMARY_WINDOW } from './summary';
+export { percentile, SUMMARY_WINDOW } from './summary';
+export { createSummary, summarise } from './createSummary';
 export type { MetricSummary, Summary, SummaryOptions, SummaryStore } from './summary';
 export { createFieldSummary, mergeSummary, summaryToJSON } from './field';
 export type { FieldSummary, SummaryJSON } from './field';
@@ -11,7 +12,7 @@ export {
   addValue, createSketch, mergeSketch, quantile, quantiles, removeValue, sketchFromJSON, sketchToJSON,
   DEFAULT_ALPHA, DEFAULT_MAX_BUCKETS, EXACT_LIMIT, MIN_VALUE,
 } from './sketch';
-export type { Sketch, SketchJSON } from './sketch';
+export type { Sketch, SketchJSON, SketchOps } from './sketch';
 export { attributionOf, createBudgets } from './budgets';
 export type { Breach, Budgets } from './budgets';
 export { leakEvent, leakSignal } from './leak';

@@ -12,27 +12,11 @@
  * samples of a single page (one LCP, a few INPs) give exact percentiles and exact ratings.
  */
 
-/** A sketch. Plain data; use the functions of this module on it. */
-export interface Sketch {
-  /** Relative accuracy α. */
-  readonly alpha: number;
-  /** Most buckets kept per sign. */
-  readonly maxBuckets: number;
-  /** Number of values. */
-  count: number;
-  /** Sum of values (for the mean). */
-  sum: number;
-  /** Smallest and largest values seen (bounds, once values were removed): estimates are clamped to them. */
-  min: number;
-  max: number;
-  /** Values kept exactly while the sketch is small; `undefined` once folded into buckets. */
-  exact: number[] | undefined;
-  /** Values of magnitude below {@link MIN_VALUE}. */
-  zero: number;
-  /** Bucket index → count, for positive and negative values. */
-  pos: Map<number, number>;
-  neg: Map<number, number>;
-}
+import { createSketch, EXACT_LIMIT, exactAt, rankOf, tally } from './exact';
+import type { Sketch, SketchOps } from './exact';
+
+export { createSketch, DEFAULT_ALPHA, DEFAULT_MAX_BUCKETS, EXACT_LIMIT } from './exact';
+export type { Sketch, SketchOps } from './exact';
 
 /** The JSON form of a sketch (compact: buckets as [firstIndex, count, indexDelta, count, …]). */
 export interface SketchJSON {
@@ -48,22 +32,8 @@ export interface SketchJSON {
   q?: number[];
 }
 
-/** Default relative accuracy: 0.5 %, half the issue's 1 % goal, leaving room for float error. */
-export const DEFAULT_ALPHA = 0.005;
-/** Default bucket bound per sign: spans ~8.9 decades at α = 0.5 % before the smallest values collapse. */
-export const DEFAULT_MAX_BUCKETS = 2048;
 /** Magnitudes below this count as zero (10^-9 of a millisecond, byte or CLS unit is noise). */
 export const MIN_VALUE = 1e-9;
-/** Values kept exactly before folding into buckets. */
-export const EXACT_LIMIT = 32;
-
-/**
- * Creates an empty sketch. `alpha` must be in (0, 1) and `maxBuckets` an integer ≥ 8 (not checked
- * here, to keep the page's bundle small; {@link sketchFromJSON} checks untrusted input).
- */
-export function createSketch(alpha = DEFAULT_ALPHA, maxBuckets = DEFAULT_MAX_BUCKETS): Sketch {
-  return { alpha, maxBuckets, count: 0, sum: 0, min: Infinity, max: -Infinity, exact: [], zero: 0, pos: new Map(), neg: new Map() };
-}
 
 const gammaLn = (s: Sketch) => Math.log((1 + s.alpha) / (1 - s.alpha));
 
@@ -115,10 +85,7 @@ function fold(s: Sketch): void {
 /** Adds `n` occurrences of a finite value (non-finite values are ignored). */
 export function addValue(s: Sketch, v: number, n = 1): void {
   if (!Number.isFinite(v) || !(n > 0)) return;
-  s.count += n;
-  s.sum += v * n;
-  if (v < s.min) s.min = v;
-  if (v > s.max) s.max = v;
+  tally(s, v, n);
   if (s.exact) {
     for (let k = 0; k < n; k++) s.exact.push(v);
     if (s.exact.length > EXACT_LIMIT) fold(s);
@@ -136,8 +103,7 @@ export function removeValue(s: Sketch, v: number): void {
     if (at < 0) return;
     s.exact.splice(at, 1);
   } else bump(s, v, -1);
-  s.count--;
-  s.sum -= v;
+  tally(s, v, -1);
 }
 
 /**
@@ -146,8 +112,8 @@ export function removeValue(s: Sketch, v: number): void {
  */
 export function quantile(s: Sketch, q: number): number {
   if (s.count <= 0) return NaN;
-  const rank = Math.min(s.count - 1, Math.max(0, Math.ceil(q * s.count) - 1));
-  if (s.exact) return [...s.exact].sort((a, b) => a - b)[rank] ?? NaN;
+  const rank = rankOf(s.count, q);
+  if (s.exact) return exactAt(s, rank);
   let seen = 0;
   let out = NaN;
   // Ascending order: negatives from the largest magnitude down, zeros, then positives upwards.
@@ -170,6 +136,9 @@ export function quantile(s: Sketch, q: number): number {
   // Clamping to what was seen keeps extremes exact and estimates inside the data's range.
   return Math.min(s.max, Math.max(s.min, out));
 }
+
+/** These functions as a summary takes them (summary.ts): the bucketed sketch, bounded however many values come. */
+export const SKETCH_OPS: SketchOps = { add: addValue, remove: removeValue, quantile };
 
 /** Several quantiles at once, e.g. `quantiles(s, [0.5, 0.75, 0.9, 0.95, 0.99])`. */
 export function quantiles(s: Sketch, qs: readonly number[]): number[] {

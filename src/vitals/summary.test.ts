@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { PerfEvent } from '../core/types';
 import { createFieldSummary, mergeSummary, summaryToJSON } from './field';
-import { createSummary, percentile } from './summary';
+import { createSummary } from './createSummary';
+import { percentile } from './summary';
 import type { MetricSummary } from './summary';
 
 const ev = (name: string, value: number, extra: Partial<PerfEvent> = {}): PerfEvent => ({ kind: 'custom', name, value, ts: 0, ...extra });

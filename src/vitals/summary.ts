@@ -1,8 +1,8 @@
 import type { PerfEvent, Rating } from '../core/types';
 import { grade, overallGrade, rate, THRESHOLDS } from './grade';
 import type { Grade } from './grade';
-import { addValue, createSketch, DEFAULT_ALPHA, quantile, removeValue } from './sketch';
-import type { Sketch } from './sketch';
+import { createSketch, DEFAULT_ALPHA } from './exact';
+import type { Sketch, SketchOps } from './exact';
 import { partsOf } from './parts';
 
 export { grade, overallGrade, rate, THRESHOLDS } from './grade';
@@ -70,8 +70,8 @@ export function percentile(sorted: readonly number[], q: number): number {
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))]!;
 }
 
-/** Percentiles, rating and grade of one sketch. */
-export function summarise(name: string, s: Sketch): MetricSummary {
+/** Percentiles, rating and grade of one sketch, its quantiles taken by `quantile`. */
+export function summariseWith(quantile: SketchOps['quantile'], name: string, s: Sketch): MetricSummary {
   const out = { count: s.count } as MetricSummary;
   for (const p of [50, 75, 90, 95, 99] as const) out[`p${p}`] = quantile(s, p / 100);
   // Own keys only: a metric named `constructor` has no thresholds.
@@ -84,10 +84,12 @@ export function summarise(name: string, s: Sketch): MetricSummary {
 }
 
 /**
- * Collects event values per metric name (and per route) in streaming sketches: bounded memory
- * however long the page lives, and the same code for one page and for the collector's field view.
+ * Collects event values per metric name (and per route) in sketches, through `ops`: sketch.ts's
+ * (createSummary.ts: bounded memory however long the page lives, the collector's field view), or
+ * a page's exact ones until those have come (index.ts). `ops` is read at every call, so its
+ * functions may be swapped for others on the same sketches.
  */
-export function createSummary(opts: SummaryOptions = {}): SummaryStore {
+export function summaryStore(ops: SketchOps, opts: SummaryOptions = {}): SummaryStore {
   const alpha = opts.alpha ?? DEFAULT_ALPHA;
   const maxIds = opts.maxIds ?? SUMMARY_WINDOW;
   const maxMetrics = opts.maxMetrics ?? 256;
@@ -112,7 +114,7 @@ export function createSummary(opts: SummaryOptions = {}): SummaryStore {
     return map && sketchIn(map, name);
   };
   const put = (name: string, route: string | undefined, v: number, remove: boolean) => {
-    for (const s of [sketchFor(name), route === undefined ? undefined : sketchFor(name, route)]) if (s) (remove ? removeValue : addValue)(s, v);
+    for (const s of [sketchFor(name), route === undefined ? undefined : sketchFor(name, route)]) if (s) (remove ? ops.remove : ops.add)(s, v);
   };
   const mapOf = (route?: string) => (route === undefined ? all : byRoute.get(route));
 
@@ -121,7 +123,7 @@ export function createSummary(opts: SummaryOptions = {}): SummaryStore {
     const grades: Grade[] = [];
     for (const [name, s] of map ?? []) {
       if (!s.count) continue;
-      const m = summarise(name, s);
+      const m = summariseWith(ops.quantile, name, s);
       if (m.grade) grades.push(m.grade);
       out.push([name, m]);
     }
