@@ -180,6 +180,27 @@ export const SCENARIOS = [
     },
   },
   {
+    // A metric past 32 values: exact percentiles at once, then the bucketed sketch's chunk.
+    name: 'summary past 32 values',
+    async run(d, s) {
+      await d.goto(`${s.url}/e/summary.html`);
+      const r = await result(s, 'summary.done', 12_000);
+      const values = Array.from({ length: 200 }, (_, i) => (i * 37) % 211);
+      const at = (list, q) => [...list].sort((a, b) => a - b)[Math.ceil(q * list.length) - 1];
+      const within = (got, want) => Math.abs(got - want) <= want * 0.005 + 1e-9;
+      const fetched = s.requests.filter((q) => q.path.startsWith('/dist/pagepace.buckets.js')).length;
+      const twice = [...values, ...values];
+      return [
+        { feature: 'summary: exact at once past 32 values', ok: r.first.count === 200 && r.first.p50 === at(values, 0.5) && r.first.p99 === at(values, 0.99), value: `p50 ${r.first.p50}, p99 ${r.first.p99} of ${r.first.count}` },
+        {
+          feature: 'summary: bucketed sketch fetched once, then within 0.5 %',
+          ok: fetched === 1 && r.errors === 0 && r.later.count === 400 && within(r.later.p50, at(twice, 0.5)) && within(r.later.p99, at(twice, 0.99)),
+          value: `${fetched} fetch, ${r.errors} errors, p50 ${r.later.p50}, p99 ${r.later.p99} of ${r.later.count}`,
+        },
+      ];
+    },
+  },
+  {
     name: 'worker encoder and main-thread fallback',
     async run(d, s) {
       await d.goto(`${s.url}/e/worker.html`);
