@@ -67,7 +67,7 @@ export function tally(s: Sketch, v: number, n: number): void {
 /** The exact values' value at rank (0-based, ascending). */
 export const exactAt = (s: Sketch, rank: number): number => [...s.exact!].sort((a, b) => a - b)[rank] ?? NaN;
 
-/** The nearest rank of quantile q among `count` values (the same definition as `percentile`). */
+/** The nearest rank of quantile q among `count` values: the one definition `percentile` and both sketches use. */
 export const rankOf = (count: number, q: number): number => Math.min(count - 1, Math.max(0, Math.ceil(q * count) - 1));
 
 /**

@@ -1,7 +1,7 @@
 import type { PerfEvent, Rating } from '../core/types';
 import { grade, overallGrade, rate, THRESHOLDS } from './grade';
 import type { Grade } from './grade';
-import { createSketch, DEFAULT_ALPHA } from './exact';
+import { createSketch, DEFAULT_ALPHA, rankOf } from './exact';
 import type { Sketch, SketchOps } from './exact';
 import { partsOf } from './parts';
 
@@ -67,7 +67,7 @@ export const SUMMARY_WINDOW = 500;
 /** The value at quantile q of sorted values (nearest rank). */
 export function percentile(sorted: readonly number[], q: number): number {
   if (!sorted.length) return NaN;
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))]!;
+  return sorted[rankOf(sorted.length, q)]!;
 }
 
 /** Percentiles, rating and grade of one sketch, its quantiles taken by `quantile`. */
