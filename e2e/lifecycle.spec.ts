@@ -55,6 +55,29 @@ for (const [via, path] of [['a script tag without data-format', '/fixtures/pagev
   });
 }
 
+// Old libraries (and prototype-pollution bugs) leave enumerable properties on Object.prototype
+// and Array.prototype. pagepace must neither trip over them nor read its options from them: a
+// polluted `endpoint` or `format` would send the page's data elsewhere, or as JSON.
+test('on a host page whose Object.prototype carries enumerable extras (endpoint and format among them), the page view is the same', async ({ page, demo }) => {
+  await page.addInitScript(() => {
+    const extras: Record<string, unknown> = { endpoint: 'https://attacker.invalid/collect', format: 'json', sampleRate: 0, polluted: 'x', extend() {} };
+    for (const [k, v] of Object.entries(extras)) (Object.prototype as Record<string, unknown>)[k] = v;
+    (Array.prototype as unknown as Record<string, unknown>).each = function each() {};
+  });
+  const before = wire(demo);
+  const session = await view(page, '/fixtures/pageview/tag.html');
+  await page.goto('/fixtures/blank.html');
+  await waitForNames(demo, session, [...VITALS, ...TRACKED, 'stats']);
+  await page.waitForTimeout(1000);
+  const requests = requestsOf(demo, session);
+  expect(wire(demo).requests - before.requests, 'requests on the wire').toBeLessThanOrEqual(2);
+  expect(requests.map((r) => r.meta.contentType)).toEqual(requests.map(() => BINARY));
+  const c = counts(demo, session);
+  for (const name of [...VITALS, ...TRACKED, 'lazy', 'stats']) expect(c.get(name), name).toBe(1);
+  // No inherited key made it into an event either.
+  expect(eventsOf(demo, session).filter((e) => Object.keys(e.attrs ?? {}).some((k) => k === 'polluted' || k === 'each'))).toEqual([]);
+});
+
 test('events recorded 1.5 s before the renderer crashes reach the collector, with no further page load', async ({ page, demo }) => {
   await page.goto('/fixtures/pageview/tag.html');
   test.skip(!(await page.evaluate(() => 'fetchLater' in window)), 'this Chromium has no fetchLater');

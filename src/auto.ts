@@ -9,7 +9,8 @@ export * from './index';
 export let instance: PagePace | undefined;
 
 const script = typeof document !== 'undefined' ? document.currentScript : null;
-if (script && script.dataset.endpoint !== undefined) {
+// hasAttribute, not dataset: an absent dataset.endpoint would be read from Object.prototype.
+if (script?.hasAttribute('data-endpoint')) {
   try {
     instance = createPagePace(configFromScript(script));
   } catch (err) {

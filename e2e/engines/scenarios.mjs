@@ -234,6 +234,23 @@ export const SCENARIOS = [
     },
   },
   {
+    // A host page whose Object.prototype carries enumerable extras named like pagepace's options
+    // (endpoint, format, sampleRate): pagepace starts from its own attributes, reads none of them.
+    name: 'polluted prototypes',
+    async run(d, s) {
+      await d.goto(`${s.url}/e/polluted.html`);
+      const r = await result(s, 'polluted.done', 12_000);
+      await until(() => count(s, 'polluted.t') > 0, 5000);
+      const ev = s.events().find((e) => e.name === 'polluted.t');
+      const elsewhere = s.requests.filter((q) => q.path.startsWith('/elsewhere')).length;
+      return [{
+        feature: 'host page with polluted Object.prototype',
+        ok: r.started && r.errors === 0 && count(s, 'polluted.t') === 1 && elsewhere === 0 && ev?.attrs?.where === 'polluted page' && !['polluted', 'extend', 'each', 'endpoint'].some((k) => Object.hasOwn(ev.attrs, k)),
+        value: `${r.started ? 'started' : 'not started'}, ${r.errors} errors, event arrived ${count(s, 'polluted.t')}×, ${elsewhere} requests to the polluted endpoint`,
+      }];
+    },
+  },
+  {
     // Late: in WebKit a refused batch left in the outbox stalls later pages' sends (see KNOWN).
     name: 'exactly once (navigation, 503, outbox replay)',
     async run(d, s) {

@@ -68,6 +68,21 @@ describe('createPagePace config', () => {
     expect([b.__proto__, b.toString, b.constructor, b.valueOf]).toEqual([5, 7, undefined, undefined]);
   });
 
+  it('reads own keys only: a host page\'s enumerable Object.prototype extras are neither unknown keys nor options', () => {
+    const proto = Object.prototype as Record<string, unknown>;
+    const extras = { endpoint: 'https://attacker.invalid/c', format: 'json', sampleRate: 0, polluted: 'x', rootMargin: '9999px' };
+    Object.assign(proto, extras);
+    try {
+      const c = resolveConfig({ endpoint: '/c', lazy: {} });
+      expect([c.endpoint, c.format, c.sampleRate]).toEqual(['/c', 'binary', 1]);
+      // A part reads options it was not given as `o.x ?? default`: nothing inherited answers.
+      expect((c.lazy as Record<string, unknown>).rootMargin).toBeUndefined();
+      expect(resolveConfig(undefined).endpoint).toBeUndefined();
+    } finally {
+      for (const k of Object.keys(extras)) delete proto[k];
+    }
+  });
+
   it('turns features off with false', () => {
     const c = resolveConfig({ vitals: false, lazy: false, prefetch: false, worker: false, serviceWorker: false });
     expect([c.vitals, c.lazy, c.prefetch, c.worker, c.serviceWorker]).toEqual([false, false, false, false, false]);

@@ -197,10 +197,13 @@ function shape(checks: Record<string, Check>, feature?: 1 | 0, first: string[] =
   const list = keys.join(', ');
   return (v = {}, p) => {
     if (!isObj(v)) fail(p, v, feature ? `true, false or an object with ${list}` : 'an object');
-    for (const k in v) if (!keys.includes(k)) fail(at(p, k), v[k], `one of the known keys of ${p || 'the config'} (${list}); check the spelling`);
-    const out: Obj = {};
+    // Own keys only: a host page's enumerable Object.prototype extras (old libraries, a
+    // prototype-pollution bug) are neither unknown keys nor options, such as an `endpoint`.
+    for (const k of Object.keys(v)) if (!keys.includes(k)) fail(at(p, k), v[k], `one of the known keys of ${p || 'the config'} (${list}); check the spelling`);
+    // No prototype either: a part reads an option it was not given as `o.x ?? default`.
+    const out = Object.create(null) as Obj;
     for (const k of new Set([...first, ...keys])) {
-      const x = checks[k]!(v[k], at(p, k));
+      const x = checks[k]!(Object.hasOwn(v, k) ? v[k] : undefined, at(p, k));
       if (x !== undefined) out[k] = x;
     }
     return out;

@@ -2,7 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { resolveConfig } from './config';
 import { configFromScript, scriptError } from './scriptConfig';
 
-const script = (data: Record<string, string>) => ({ dataset: data }) as unknown as HTMLScriptElement;
+/** A `<script>` with these `data-*` attributes (camelCase, as `dataset` names them). */
+const script = (data: Record<string, string>) => {
+  const attrs = new Map(Object.entries(data).map(([k, v]) => [`data-${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`, v]));
+  return { getAttribute: (name: string) => attrs.get(name) ?? null } as unknown as HTMLScriptElement;
+};
 
 describe('script-tag attributes', () => {
   it('map onto the config', () => {

@@ -6,18 +6,23 @@ const ATTRS: Record<string, string> = {
   lazy: 'data-lazy', prefetch: 'data-prefetch', debug: 'data-debug',
 };
 
-/** "true"/"" → true, "false" → false; anything else passes through so validation names it. */
-const flag = (v: string | undefined): unknown => (v === undefined ? undefined : v === '' || v === 'true' ? true : v === 'false' ? false : v);
-
-/** Reads the `data-*` attributes of pagepace's own `<script>` into a config (not yet validated). */
+/**
+ * Reads the `data-*` attributes of pagepace's own `<script>` into a config (not yet validated):
+ * "true"/"" → true and "false" → false for the switches, a number for `data-sample-rate` when it
+ * is one; anything else passes through so validation names it. By `getAttribute`, not `dataset`:
+ * an absent `dataset.format` is looked up on Object.prototype, where a polluted host page may
+ * have put one.
+ */
 export function configFromScript(el: HTMLOrSVGScriptElement): PagePaceConfig {
-  const d = el.dataset;
   const c: Record<string, unknown> = {};
-  if (d.endpoint !== undefined) c.endpoint = d.endpoint;
-  if (d.format !== undefined) c.format = d.format;
-  if (d.sw) c.serviceWorker = { url: d.sw };
-  if (d.sampleRate !== undefined) c.sampleRate = d.sampleRate.trim() !== '' && !isNaN(+d.sampleRate) ? +d.sampleRate : d.sampleRate;
-  for (const k of ['lazy', 'prefetch', 'debug'] as const) if (d[k] !== undefined) c[k] = flag(d[k]);
+  for (const [k, name] of Object.entries(ATTRS)) {
+    const v = el.getAttribute(name);
+    if (v === null) continue;
+    if (k == 'serviceWorker') {
+      if (v) c[k] = { url: v };
+    } else if (k == 'sampleRate') c[k] = v.trim() !== '' && !isNaN(+v) ? +v : v;
+    else c[k] = k == 'endpoint' || k == 'format' ? v : v === '' || v === 'true' ? true : v === 'false' ? false : v;
+  }
   return c;
 }
 

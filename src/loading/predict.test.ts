@@ -19,6 +19,18 @@ describe('next-page model', () => {
     expect(predict(m, '/nowhere', 0, 5)).toEqual([]);
   });
 
+  it('counts own keys only: enumerable extras on Object.prototype change no count', () => {
+    const proto = Object.prototype as Record<string, unknown>;
+    proto.polluted = 50;
+    try {
+      const m = learn(learn({}, '/home', '/a'), '/home', '/a');
+      expect(predict(m, '/home', 0.3, 2)).toEqual(['/a']);
+      expect(Object.keys(m['/home']!)).toEqual(['/a']);
+    } finally {
+      delete proto.polluted;
+    }
+  });
+
   it('ignores reloads (self-transitions)', () => {
     expect(learn({}, '/a', '/a')).toEqual({});
   });

@@ -13,6 +13,8 @@ export interface ModelLimits {
 
 const LIMITS: ModelLimits = { pages: 100, next: 10, halveAt: 64 };
 
+const sum = (row: Record<string, number>): number => Object.values(row).reduce((a, b) => a + b, 0);
+
 /** Learns one navigation `from` → `to` (mutates and returns `model`). Self-transitions (reloads) are ignored. */
 export function learn(model: Model, from: string, to: string, limits: ModelLimits = LIMITS): Model {
   if (from == to) return model;
@@ -20,10 +22,9 @@ export function learn(model: Model, from: string, to: string, limits: ModelLimit
   delete model[from];
   model[from] = row; // most recently left last
   row[to] = (row[to] ?? 0) + 1;
-  let total = 0;
-  for (const k in row) total += row[k]!;
-  if (total > limits.halveAt) {
-    for (const k in row) if (!(row[k] = Math.floor(row[k]! / 2))) delete row[k];
+  // Own keys only (never for-in): a host page may have put enumerable extras on Object.prototype.
+  if (sum(row) > limits.halveAt) {
+    for (const k of Object.keys(row)) if (!(row[k] = Math.floor(row[k]! / 2))) delete row[k];
   }
   const keys = Object.keys(row).sort((a, b) => row[a]! - row[b]!);
   // Never drop the page just learned: it is the newest evidence.
@@ -40,8 +41,7 @@ export function learn(model: Model, from: string, to: string, limits: ModelLimit
 export function predict(model: Model, from: string, threshold: number, top: number, minVisits = 2): string[] {
   const row = model[from];
   if (!row) return [];
-  let total = 0;
-  for (const k in row) total += row[k]!;
+  const total = sum(row);
   if (total < minVisits) return [];
   return Object.keys(row)
     .filter((k) => row[k]! / total >= threshold)

@@ -98,6 +98,19 @@ describe('OTLP/HTTP JSON', () => {
     expect(json).not.toMatch(/_[a-z]+":/); // no snake_case field names
   });
 
+  it('sends an event\'s own attributes only, whatever Object.prototype carries', () => {
+    const proto = Object.prototype as Record<string, unknown>;
+    proto.polluted = 'x';
+    try {
+      const [metrics, logs] = splitSignals(batch);
+      const bodies = [encodeOtlp(metrics!, '1'), encodeOtlpLogs(logs!, '1')];
+      expect(bodies.map((b) => b.includes('"key":"items"') || b.includes('"key":"attribution.target"'))).toEqual([true, true]);
+      expect(bodies.filter((b) => b.includes('polluted'))).toEqual([]);
+    } finally {
+      delete proto.polluted;
+    }
+  });
+
   it('turns epoch milliseconds into exact nanoseconds', () => {
     expect(unixNano(1_700_000_000_123.4)).toBe('1700000000123400000');
     expect(unixNano(1_700_000_000_000)).toBe('1700000000000000000');

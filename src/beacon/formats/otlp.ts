@@ -61,7 +61,7 @@ function pointAttributes(e: PerfEvent): KeyValue[] {
   const out = [kv('pagepace.kind', e.kind)];
   if (e.rating) out.push(kv('pagepace.rating', e.rating));
   if (e.id) out.push(kv('pagepace.id', e.id));
-  for (const k in e.attrs) out.push(kv(k, e.attrs[k]!));
+  for (const [k, v] of Object.entries(e.attrs ?? {})) out.push(kv(k, v));
   return out;
 }
 
@@ -113,7 +113,7 @@ function vitalAttributes(e: PerfEvent): KeyValue[] {
   if (e.rating) out.push(kv('browser.web_vital.rating', e.rating));
   if (e.id) out.push(kv('browser.web_vital.id', e.id));
   if (navigationType !== undefined) out.push(kv('browser.web_vital.navigation_type', String(navigationType)));
-  for (const k in rest) out.push(kv(k, rest[k]!));
+  for (const [k, v] of Object.entries(rest)) out.push(kv(k, v));
   return out;
 }
 
