@@ -243,6 +243,18 @@ const serviceWorker = shape({
   config: is(isObj, 'an object of routes, TTLs and budgets (see sw/README.md)'),
 }, 0, ['config']);
 
+/** `lazy`'s checks, also run by the standalone `pagepace/lazy` entry. */
+export const checkLazy: Check = feature({
+  rootMargin: str('a CSS margin such as "200px"'),
+  threshold: num(0, 1),
+  fadeMs: num(0, 10_000, 1),
+  rememberLcp: flag,
+  // The user's own object: lazy loading looks components up in it.
+  components: (v, p) => (v === undefined || components(v, p), v),
+  onLoad: fn,
+  onError: fn,
+});
+
 /** `prefetch`'s checks, also run by the standalone `pagepace/prefetch` entry. */
 export const checkPrefetch: Check = feature({
   hoverDelayMs: num(0, 5000, 1),
@@ -279,16 +291,7 @@ const config = shape({
     memory: (v, p) => memory(v ?? false, p),
     overhead: bool(true),
   }),
-  lazy: feature({
-    rootMargin: str('a CSS margin such as "200px"'),
-    threshold: num(0, 1),
-    fadeMs: num(0, 10_000, 1),
-    rememberLcp: flag,
-    // The user's own object: lazy loading looks components up in it.
-    components: (v, p) => (v === undefined || components(v, p), v),
-    onLoad: fn,
-    onError: fn,
-  }),
+  lazy: checkLazy,
   prefetch: checkPrefetch,
   serviceWorker: (v, p) => (v === undefined || v === false ? false : serviceWorker(v, p)),
   worker: feature({ url: str('the URL of pagepace.worker.js') }, 1),

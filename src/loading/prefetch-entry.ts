@@ -10,8 +10,9 @@ import type { LoadingDeps } from './types';
  * @throws PagePaceError naming the option, the value received and what is allowed.
  */
 export function startPrefetch(options: PrefetchStartOptions = {}, deps?: LoadingDeps): Prefetcher {
-  checkPrefetch(options, 'startPrefetch(options)');
-  return start(options, deps);
+  // What the check returns: the options' own keys, on an object without a prototype (a host
+  // page's Object.prototype extras are not options).
+  return start(checkPrefetch(options, 'startPrefetch(options)') as PrefetchStartOptions, deps);
 }
 export type { Prefetcher, PrefetchStartOptions, PrefetchStats } from './prefetch';
 export { DEFAULT_IGNORE } from './links';
