@@ -8,7 +8,7 @@ import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'node_modules/', 'test-results/', 'playwright-report/', 'e2e/.tmp/', 'demo/data/', '.tmp/'] },
+  { ignores: ['dist/', 'node_modules/', 'test-results/', 'playwright-report/', 'e2e/.tmp/', 'demo/data/', '.tmp/', 'e2e/fixtures/sw/build/'] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {

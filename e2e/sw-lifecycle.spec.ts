@@ -28,6 +28,14 @@ test('a new worker version is reported as an update and takes over when asked', 
   expect((await swStats(page)).tiers.l2.hits).toBeGreaterThanOrEqual(1);
 });
 
+test('an option the page did not give is not read from a polluted Object.prototype', async ({ page }) => {
+  // page.html gives url, scope, config, onUpdate and onError, not timeoutMs: an inherited 0 would
+  // make every question to the worker time out at once.
+  await page.addInitScript(() => ((Object.prototype as Record<string, unknown>).timeoutMs = 0));
+  await openControlled(page);
+  expect((await swStats(page))?.tiers).toBeTruthy();
+});
+
 test('precache: warmed on install, served offline, old revisions cleaned on activate', async ({ page, context }) => {
   const cfg = (rev: string) => ({ precache: [{ url: 'assets/data.json', revision: rev }], offlineUrl: 'offline.html' });
   const base = new URL('/fixtures/sw/', (await page.goto('/fixtures/sw/assets/data.json'))!.url()).href;

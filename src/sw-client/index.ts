@@ -90,7 +90,10 @@ function ask<T>(sw: ServiceWorker | null | undefined, msg: unknown, ms: number):
  * const sw = registerServiceWorker({ url: '/pagepace-sw.js', onUpdate: () => showReloadButton() });
  * button.onclick = async () => { if (await sw.activateUpdate()) location.reload(); };
  */
-export function registerServiceWorker(opts: RegisterOptions): SwHandle {
+export function registerServiceWorker(options: RegisterOptions): SwHandle {
+  // Own keys only, on an object without a prototype: an option the caller did not give (onUpdate,
+  // scope…) is never found on a host page's polluted Object.prototype.
+  const opts: RegisterOptions = Object.assign(Object.create(null) as RegisterOptions, options);
   const timeoutMs = opts.timeoutMs ?? 3000;
   const target = new EventTarget();
   let reg: ServiceWorkerRegistration | undefined;
