@@ -34,8 +34,24 @@ function counts(demo: Demo, session: string) {
   return m;
 }
 
-for (const [via, path] of [['a script tag without data-format', '/fixtures/pageview/tag.html'], ['the npm import', '/fixtures/pageview/npm.html']] as const) {
+/**
+ * Old libraries (and prototype-pollution bugs) leave enumerable properties on Object.prototype and
+ * Array.prototype. pagepace must neither trip over them nor read its options from them: a polluted
+ * `endpoint` or `format` would send the page's data elsewhere, or as JSON.
+ */
+function pollute() {
+  const extras: Record<string, unknown> = { endpoint: 'https://attacker.invalid/collect', format: 'json', sampleRate: 0, polluted: 'x', extend() {} };
+  for (const [k, v] of Object.entries(extras)) (Object.prototype as Record<string, unknown>)[k] = v;
+  (Array.prototype as unknown as Record<string, unknown>).each = function each() {};
+}
+
+for (const [via, path, polluted] of [
+  ['a script tag without data-format', '/fixtures/pageview/tag.html', false],
+  ['the npm import', '/fixtures/pageview/npm.html', false],
+  ['a script tag, on a host page whose Object.prototype carries enumerable extras (endpoint and format among them)', '/fixtures/pageview/tag.html', true],
+] as const) {
   test(`a page view through ${via}: at most 2 requests, all binary, every vital and tracked event once`, async ({ page, demo }) => {
+    if (polluted) await page.addInitScript(pollute);
     const before = wire(demo);
     const session = await view(page, path);
     await page.goto('/fixtures/blank.html'); // a page without pagepace
@@ -52,31 +68,10 @@ for (const [via, path] of [['a script tag without data-format', '/fixtures/pagev
     const carrying = (n: string) => requests.findIndex((r) => r.batch.events.some((e) => e.name === n));
     expect(['INP', 'CLS', 'lazy'].map(carrying)).toEqual(['stats', 'stats', 'stats'].map(carrying));
     expect(wire(demo).duplicates).toBe(before.duplicates);
+    // No inherited key made it into an event either.
+    expect(eventsOf(demo, session).filter((e) => Object.keys(e.attrs ?? {}).some((k) => k === 'polluted' || k === 'each'))).toEqual([]);
   });
 }
-
-// Old libraries (and prototype-pollution bugs) leave enumerable properties on Object.prototype
-// and Array.prototype. pagepace must neither trip over them nor read its options from them: a
-// polluted `endpoint` or `format` would send the page's data elsewhere, or as JSON.
-test('on a host page whose Object.prototype carries enumerable extras (endpoint and format among them), the page view is the same', async ({ page, demo }) => {
-  await page.addInitScript(() => {
-    const extras: Record<string, unknown> = { endpoint: 'https://attacker.invalid/collect', format: 'json', sampleRate: 0, polluted: 'x', extend() {} };
-    for (const [k, v] of Object.entries(extras)) (Object.prototype as Record<string, unknown>)[k] = v;
-    (Array.prototype as unknown as Record<string, unknown>).each = function each() {};
-  });
-  const before = wire(demo);
-  const session = await view(page, '/fixtures/pageview/tag.html');
-  await page.goto('/fixtures/blank.html');
-  await waitForNames(demo, session, [...VITALS, ...TRACKED, 'stats']);
-  await page.waitForTimeout(1000);
-  const requests = requestsOf(demo, session);
-  expect(wire(demo).requests - before.requests, 'requests on the wire').toBeLessThanOrEqual(2);
-  expect(requests.map((r) => r.meta.contentType)).toEqual(requests.map(() => BINARY));
-  const c = counts(demo, session);
-  for (const name of [...VITALS, ...TRACKED, 'lazy', 'stats']) expect(c.get(name), name).toBe(1);
-  // No inherited key made it into an event either.
-  expect(eventsOf(demo, session).filter((e) => Object.keys(e.attrs ?? {}).some((k) => k === 'polluted' || k === 'each'))).toEqual([]);
-});
 
 test('events recorded 1.5 s before the renderer crashes reach the collector, with no further page load', async ({ page, demo }) => {
   await page.goto('/fixtures/pageview/tag.html');
