@@ -322,14 +322,25 @@ test('under script-src \'self\' the refused Speculation Rules fall back to <link
   expect(await page.evaluate(() => (window as any).ppErrors)).toEqual([]);
 });
 
-test("a CSP with 'inline-speculation-rules' keeps Speculation Rules", async ({ page, ls }) => {
-  await opts(page, { predict: false, intent: false });
-  await page.goto(`${ls.url}/loading/prefetch-csp.html?csp=${encodeURIComponent("script-src 'self' 'inline-speculation-rules'")}`);
-  await expect.poll(() => prefetched(ls), { timeout: 5000 }).toEqual(['/site/a', '/site/b']);
-  await expect(page.locator('script[type=speculationrules]')).toHaveCount(2);
-  await expect.poll(() => page.evaluate(() => (window as any).pf.stats())).toMatchObject({ mechanism: 'speculationrules', prefetched: 2 });
-  expect(await page.evaluate(() => (window as any).ppViolations)).toEqual([]);
-});
+const RULES_ALLOWED = "script-src 'self' 'inline-speculation-rules'";
+// Before the Trusted Types policy: a rule's text was a plain string, refused at once (a TypeError
+// at textContent, no fallback), and nothing was prefetched under either Trusted Types policy.
+for (const [when, csp, mechanism, violations] of [
+  ["a CSP with 'inline-speculation-rules' keeps Speculation Rules", RULES_ALLOWED, 'speculationrules', []],
+  ['Trusted Types that allow the policy `pagepace` keep Speculation Rules', `${RULES_ALLOWED}; require-trusted-types-for 'script'; trusted-types pagepace`, 'speculationrules', []],
+  // The browser reports the policy it refused and the one refused rule; nothing of pagepace's fails.
+  ['under Trusted Types that allow no policy the refused rule falls back to <link rel=prefetch>', `${RULES_ALLOWED}; require-trusted-types-for 'script'; trusted-types 'none'`, 'link', ['trusted-types', 'require-trusted-types-for']],
+] as const) {
+  test(when, async ({ page, ls }) => {
+    await opts(page, { predict: false, intent: false });
+    await page.goto(`${ls.url}/loading/prefetch-csp.html?csp=${encodeURIComponent(csp)}`);
+    await expect.poll(() => prefetched(ls), { timeout: 5000 }).toEqual(['/site/a', '/site/b']);
+    await expect(page.locator('script[type=speculationrules]')).toHaveCount(mechanism === 'link' ? 0 : 2);
+    await expect.poll(() => page.evaluate(() => (window as any).pf.stats())).toMatchObject({ mechanism, prefetched: 2, page: 2 });
+    expect(await page.evaluate(() => (window as any).ppViolations)).toEqual(violations);
+    expect(await page.evaluate(() => (window as any).ppErrors)).toEqual([]);
+  });
+}
 
 test('without Speculation Rules and <link rel=prefetch> (WebKit) a low-priority same-origin fetch prefetches, the HTTP cache serves the navigation, and failures count nothing', async ({ page, ls }) => {
   // Before: <link rel=prefetch> was added (WebKit ignores it) and stats() counted 2 prefetches that never went.

@@ -36,6 +36,31 @@ test.describe('binary batches, on the main thread by default or in a Web Worker'
     });
   }
 
+  for (const [policy, encoder] of [['pagepace', 'worker'], ["'none'", 'main-thread']] as const) {
+    test(`under Trusted Types allowing ${policy}, a worker: true instance encodes on the ${encoder}, all binary`, async ({ page, demo }) => {
+      // Before: the worker's URL was a plain string, which the Worker constructor refuses under
+      // require-trusted-types-for: every such page encoded on the main thread.
+      await page.route('**/fixtures/csp/index.html?worker', async (route) => {
+        const r = await route.fetch();
+        const csp = `${r.headers()['content-security-policy']}; require-trusted-types-for 'script'; trusted-types ${policy}`;
+        await route.fulfill({ response: r, headers: { ...r.headers(), 'content-security-policy': csp } });
+      });
+      const refusals: string[] = [];
+      page.on('console', (m) => /Content.Security.Policy|Refused to|Trusted/i.test(m.text()) && refusals.push(m.text()));
+      await page.goto('/fixtures/csp/index.html?worker');
+      expect(await page.evaluate(() => typeof (window as any).trustedTypes)).toBe('object');
+      await page.click('#work');
+      await expect(page.locator('body[data-flushed]')).toBeAttached();
+      const stats = JSON.parse((await page.locator('body').getAttribute('data-flushed'))!);
+      expect(stats.encoder).toBe(encoder);
+      expect(stats.bytes.json).toBe(0);
+      const events = await waitForNames(demo, await sessionOf(page), ['csp:event']);
+      expect(events.filter((e) => e.name === 'csp:event')).toHaveLength(30);
+      // Allowed: nothing refused. Refused: the browser says so for the policy and the worker's URL, and that is all.
+      expect(refusals.length).toBe(policy === 'pagepace' ? 0 : 2);
+    });
+  }
+
   test('fall back to the main thread when the worker cannot start', async ({ page, demo }) => {
     await page.goto('/fixtures/api.html');
     const stats = await page.evaluate(async () => {

@@ -36,6 +36,19 @@ test('an option the page did not give is not read from a polluted Object.prototy
   expect((await swStats(page))?.tiers).toBeTruthy();
 });
 
+for (const [policy, registers] of [['pagepace', true], ["'none'", false]] as const) {
+  test(`under Trusted Types allowing ${policy}, registerServiceWorker ${registers ? 'registers the worker' : 'reports the refusal to onError and the page carries on'}`, async ({ page }) => {
+    // Before: the script URL was a plain string, which register() refuses under require-trusted-types-for.
+    await page.route('**/fixtures/sw/page.html*', async (route) => {
+      const r = await route.fetch();
+      await route.fulfill({ response: r, headers: { ...r.headers(), 'content-security-policy': `require-trusted-types-for 'script'; trusted-types ${policy}` } });
+    });
+    await page.goto(pageUrl());
+    expect(await page.evaluate(async () => !!(await (window as any).sw.ready)?.active)).toBe(registers);
+    expect(await page.evaluate(() => (window as any).swError ?? '')).toMatch(registers ? /^$/ : /TrustedScriptURL/);
+  });
+}
+
 test('precache: warmed on install, served offline, old revisions cleaned on activate', async ({ page, context }) => {
   const cfg = (rev: string) => ({ precache: [{ url: 'assets/data.json', revision: rev }], offlineUrl: 'offline.html' });
   const base = new URL('/fixtures/sw/', (await page.goto('/fixtures/sw/assets/data.json'))!.url()).href;

@@ -234,6 +234,27 @@ export const SCENARIOS = [
     },
   },
   {
+    // A page that enforces Trusted Types and allows pagepace's policy: the worker's URL and the
+    // Speculation Rules text go through it. An engine without Trusted Types runs the page as a plain strict CSP.
+    name: 'Trusted Types',
+    async run(d, s, engine) {
+      await d.goto(`${s.url}/e/tt.html`);
+      const r = await result(s, 'tt.done', 15_000);
+      await until(() => count(s, 'tt.tag') === 10 && count(s, 'tt.worker') === 10, 5000);
+      const went = s.requests.filter((q) => /prefetch/.test(q.purpose ?? '')).length;
+      const violations = s.results.get('tt.violation') ?? [];
+      const tt = r.trustedTypes ? 'enforced' : 'not in this engine';
+      return [
+        {
+          feature: "Trusted Types (require-trusted-types-for 'script'; trusted-types pagepace): events, worker encoder",
+          ok: count(s, 'tt.tag') === 10 && count(s, 'tt.worker') === 10 && r.encoder === 'worker' && !violations.length,
+          value: violations.length ? violations.join('; ') : `${tt}; ${r.encoder}; arrived tag ${count(s, 'tt.tag')}, worker ${count(s, 'tt.worker')}`,
+        },
+        prefetchCheck('prefetch under Trusted Types', r.prefetch, went, `${tt}; ${r.prefetch?.mechanism}: ${r.prefetch?.page} counted, ${went} request(s)`, PREFETCH[engine].includes(r.prefetch?.mechanism)),
+      ];
+    },
+  },
+  {
     // A host page whose Object.prototype carries enumerable extras named like pagepace's options
     // (endpoint, format, sampleRate): pagepace starts from its own attributes, reads none of them.
     name: 'polluted prototypes',

@@ -14,6 +14,8 @@ const dist = join(root, 'dist');
 const TYPES = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.mjs': 'text/javascript', '.json': 'application/json', '.svg': 'image/svg+xml' };
 /** The strict policy of csp*.html: no inline script, no eval, no blob: workers. */
 export const STRICT_CSP = "script-src 'self'; worker-src 'self'";
+/** tt*.html: the same, with Speculation Rules allowed, and Trusted Types enforced with the policy `pagepace` allowed. */
+export const TRUSTED_TYPES_CSP = "script-src 'self' 'inline-speculation-rules'; worker-src 'self'; require-trusted-types-for 'script'; trusted-types pagepace";
 
 const svg = (w, h, hue) => `<svg xmlns="http://www.w3.org/2000/svg" width="${w}" height="${h}"><rect width="100%" height="100%" fill="hsl(${hue} 60% 60%)"/></svg>`;
 
@@ -66,6 +68,7 @@ export async function startServer() {
         if (body) {
           const headers = {};
           if (base.startsWith('csp')) headers['Content-Security-Policy'] = STRICT_CSP;
+          if (base.startsWith('tt')) headers['Content-Security-Policy'] = TRUSTED_TYPES_CSP;
           // Pages reached by prefetch: reusable from the HTTP cache for a minute (what <link rel=prefetch> and the fetch fallback need).
           if (base.startsWith('next')) headers['Cache-Control'] = 'private, max-age=60';
           return send(res, 200, TYPES[extname(file)] ?? 'application/octet-stream', body, headers);

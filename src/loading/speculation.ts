@@ -1,10 +1,12 @@
+import { trustedScript } from '../core/trustedTypes';
+
 /** How a prefetch is asked for: Speculation Rules, `<link rel=prefetch>`, or a low-priority `fetch`. */
 export type PrefetchMechanism = 'speculationrules' | 'link' | 'fetch';
 
 /**
  * Whether this page refused an injected Speculation Rules script (a CSP without
- * `'inline-speculation-rules'`, `'unsafe-inline'` or a nonce): from then on this page uses the next
- * mechanism.
+ * `'inline-speculation-rules'`, `'unsafe-inline'` or a nonce, or Trusted Types enforced without
+ * allowing the policy `pagepace`): from then on this page uses the next mechanism.
  */
 let refused = false;
 
@@ -88,7 +90,14 @@ export function hint(url: string, prerender: boolean, settled: Settled, ms: numb
   if (how == 'speculationrules') {
     el = document.createElement('script');
     el.type = 'speculationrules';
-    el.textContent = JSON.stringify({ [prerender ? 'prerender' : 'prefetch']: [{ source: 'list', urls: [url] }] });
+    try {
+      el.textContent = trustedScript(JSON.stringify({ [prerender ? 'prerender' : 'prefetch']: [{ source: 'list', urls: [url] }] }));
+    } catch {
+      // Trusted Types enforced and the policy `pagepace` not allowed: the text is refused at once.
+      refused = true;
+      next();
+      return () => (inner?.(), once(undefined));
+    }
     t = setTimeout(() => once(estimate), ms);
     // CSP refuses an inline rule with a violation event at the element (a task after insertion).
     el.addEventListener('securitypolicyviolation', () => {

@@ -7,6 +7,7 @@ import { Workbox } from 'workbox-window';
 import type { SwReply, SwRequest, SwTierName } from '../shared/swContract';
 import type { SwStats, SwWorkerConfig } from './types';
 import { swScriptUrl } from './url';
+import { trustedScriptURL } from '../core/trustedTypes';
 import { swCounters } from './events';
 import type { SwCounters } from './events';
 
@@ -120,7 +121,8 @@ export function registerServiceWorker(options: RegisterOptions): SwHandle {
   const ready: Promise<ServiceWorkerRegistration | undefined> = (async () => {
     if (!('serviceWorker' in navigator)) return undefined;
     try {
-      wb = new Workbox(swScriptUrl(opts.url, opts.config), opts.scope === undefined ? undefined : { scope: opts.scope });
+      // Under Trusted Types, register() refuses a plain string (workbox-window passes ours through).
+      wb = new Workbox(trustedScriptURL(swScriptUrl(opts.url, opts.config)), opts.scope === undefined ? undefined : { scope: opts.scope });
       wb.addEventListener('waiting', onWaiting);
       wb.addEventListener('controlling', onControlling);
       // workbox-window waits for `load` itself: registering earlier competes with the page's own loads.

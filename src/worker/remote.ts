@@ -3,6 +3,7 @@ import { wrap } from 'comlink';
 import type { Endpoint } from 'comlink';
 import type { Batch } from '../core/types';
 import type { EncoderWorkerApi } from './worker';
+import { trustedScriptURL } from '../core/trustedTypes';
 
 /** A started encoding worker. */
 export interface RemoteEncoder {
@@ -12,10 +13,11 @@ export interface RemoteEncoder {
 
 /**
  * Starts the module worker at `url` (same origin, never a blob: URL, so it runs under
- * `worker-src 'self'`). Throws synchronously where workers cannot start.
+ * `worker-src 'self'`), as a Trusted Types script URL where the page enforces them. Throws
+ * synchronously where workers cannot start.
  */
 export function startRemote(url: string): RemoteEncoder {
-  const worker = new Worker(url, { type: 'module', name: 'pagepace-encoder' });
+  const worker = new Worker(trustedScriptURL(url), { type: 'module', name: 'pagepace-encoder' });
   // comlink never removes the listener it adds to its endpoint; this endpoint remembers them so
   // terminate() leaves nothing behind on the page.
   const listeners = new Set<EventListenerOrEventListenerObject>();
