@@ -16,6 +16,7 @@ import type { PerfEvent } from './core/types';
 import { startFirstViewport } from './loading/firstViewport';
 import type { ComponentLoader } from './loading/lazy';
 import { createApi } from './api';
+import { outsideZone } from './core/zone';
 import type { PagePace } from './api';
 import { exactOps } from './vitals/exact';
 import { summaryStore } from './vitals/summary';
@@ -45,6 +46,11 @@ export type { SenderStats } from './beacon/sender';
  * pace.mark('checkout:start');
  */
 export function createPagePace(config?: PagePaceConfig): PagePace {
+  // In zone.js's root zone (core/zone.ts): nothing the start-up schedules runs the host's change detection.
+  return outsideZone(() => start(config));
+}
+
+function start(config?: PagePaceConfig): PagePace {
   const cfg = resolveConfig(config);
   const guard = createGuard(cfg.debug);
   const session = loadSession(cfg.sampleRate);
@@ -108,7 +114,9 @@ export function createPagePace(config?: PagePaceConfig): PagePace {
     toSender,
   ];
   /** The one entry of the pipeline; its main-thread time counts as pagepace's own overhead. */
-  const record = (raw: PerfEvent): PerfEvent => src.timed(() => runPipeline(steps, raw));
+  // Every event, the host's track/mark/measure/route included, goes through here: in zone.js's root
+  // zone (core/zone.ts), so the batch timer a call starts never runs the host's change detection.
+  const record = (raw: PerfEvent): PerfEvent => outsideZone(() => src.timed(() => runPipeline(steps, raw)));
 
   // Routes and the overhead meter now; navigation, resources, long frames, memory and the History
   // API follower from a chunk at start-up.

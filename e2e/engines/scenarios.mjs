@@ -255,6 +255,23 @@ export const SCENARIOS = [
     },
   },
   {
+    // An Angular-like host (zone.js and an app zone): the tasks pagepace schedules, for an instance
+    // started in the zone and for track() calls from the app's click handler, stay out of the app's zone.
+    name: 'zone.js host',
+    async run(d, s) {
+      await d.goto(`${s.url}/e/zone.html`);
+      await result(s, 'zone.ready', 10_000);
+      await d.click('#work');
+      const r = await result(s, 'zone.done', 10_000);
+      await until(() => count(s, 'zone.click') === 5 && count(s, 'zone.tag') === 1, 5000);
+      return [{
+        feature: "zone.js host: no task of pagepace's in the app's zone",
+        ok: r.appTasks.length === 0 && count(s, 'zone.click') === 5 && count(s, 'zone.tag') === 1 && r.lazy === 1,
+        value: `${r.appTasks.length} tasks in the app zone${r.appTasks.length ? ` (${[...new Set(r.appTasks)].join(', ')})` : ''}; events ${count(s, 'zone.click')}+${count(s, 'zone.tag')} of 5+1; lazy ${r.lazy}`,
+      }];
+    },
+  },
+  {
     // A host page whose Object.prototype carries enumerable extras named like pagepace's options
     // (endpoint, format, sampleRate): pagepace starts from its own attributes, reads none of them.
     name: 'polluted prototypes',

@@ -1,5 +1,5 @@
 // The engine suite's server: the built client (/dist/, /pagepace-sw.js), the scenario pages
-// (/e/), a real collector (/collect, with a 503 switch), web-vitals' chunks held back on request, small assets that count their requests,
+// (/e/), zone.js's bundle (/zone.js), a real collector (/collect, with a 503 switch), web-vitals' chunks held back on request, small assets that count their requests,
 // and /result, where the pages report what they found. Listens on 127.0.0.1, port 0.
 import { readFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
@@ -56,6 +56,7 @@ export async function startServer() {
         results.get(key).push(value);
         return send(res, 204, 'text/plain', '');
       }
+      if (path === '/zone.js') return send(res, 200, 'text/javascript', await readFile(join(root, 'node_modules', 'zone.js', 'bundles', 'zone.umd.js')));
       if (path === '/pagepace-sw.js') return send(res, 200, 'text/javascript', await readFile(join(dist, 'pagepace-sw.js')), { 'Service-Worker-Allowed': '/' });
       if (path.startsWith('/img/')) return send(res, 200, 'image/svg+xml', svg(Number(url.searchParams.get('w')) || 600, Number(url.searchParams.get('h')) || 300, path.length * 37 % 360), { 'Cache-Control': 'max-age=600' });
       if (path.startsWith('/asset/')) return send(res, 200, 'text/javascript', `window.assetRuns = (window.assetRuns || 0) + 1; // ${path}`, { 'Cache-Control': 'max-age=600' });
