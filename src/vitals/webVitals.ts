@@ -2,6 +2,8 @@ import type { Metric, MetricType, ReportOpts } from 'web-vitals';
 import { importWhenOnline } from '../core/online';
 import type { Attrs, PerfEvent } from '../core/types';
 import { onINPAtHide } from './inpAtHide';
+import { longestScriptDuring } from './longestScript';
+import type { ScriptTiming } from './longestScript';
 
 type OnMetric = (cb: (m: MetricType) => void, opts?: ReportOpts) => void;
 type Lib = Record<'onCLS' | 'onFCP' | 'onINP' | 'onLCP' | 'onTTFB', OnMetric>;
@@ -45,7 +47,10 @@ export function vitalEvent(m: Metric & { attribution?: object }): PerfEvent {
   if (isPlain(m.attribution)) {
     flatten(attrs, m.attribution, 'attribution.', 1);
     // INP's longest script is a PerformanceScriptTiming entry: name its script, in the protocol's keys.
-    const script = (m.attribution as { longestScript?: { entry?: Record<string, unknown> } }).longestScript?.entry;
+    // Where web-vitals had no LoAF for the interaction yet (a hide soon after it), from the buffer.
+    const a = m.attribution as { longestScript?: { entry?: Partial<ScriptTiming> }; interactionTime?: unknown };
+    const script: Partial<ScriptTiming> | undefined = a.longestScript?.entry
+      ?? (m.name == 'INP' && typeof a.interactionTime == 'number' ? longestScriptDuring(a.interactionTime, a.interactionTime + m.value) : undefined);
     if (script) {
       for (const k of ['sourceURL', 'invokerType', 'invoker'] as const) {
         const v = script[k];
