@@ -14,7 +14,7 @@ const min = (module = true) => terser({ ecma: 2020, module, compress: { passes: 
 
 /**
  * The script tag has no bundler to split chunks for it: optional parts are loaded as ES modules
- * next to the IIFE. A dynamic import() in a classic script resolves against the script's own URL.
+ * next to the IIFE, by absolute URLs made from the script's own (see `chunkUrl` below).
  */
 const lazyChunksBesideScript = (map: Record<string, string>): Plugin => ({
   name: 'lazy-chunks-beside-script',
@@ -25,7 +25,9 @@ const lazyChunksBesideScript = (map: Record<string, string>): Plugin => ({
   // second round trip before it can run. Each import() of a chunk also starts its imports, at once.
   renderDynamicImport({ targetModuleId }) {
     const own = targetModuleId ? chunkImports.get(targetModuleId.replace(/^\.\//, '')) : undefined;
-    return own?.length ? { left: `(${JSON.stringify(own.map((f) => `./${f}`))}.map(preloadChunk),import(`, right: '))' } : null;
+    return own?.length
+      ? { left: `(${JSON.stringify(own.map((f) => `./${f}`))}.map(preloadChunk),import(chunkUrl(`, right: ')))' }
+      : { left: 'import(chunkUrl(', right: '))' };
   },
 });
 
@@ -108,7 +110,9 @@ const config: RollupOptions[] = [
     output: {
       file: 'dist/pagepace.iife.js', format: 'iife', name: 'PagePace', sourcemap: true, plugins: [min(false)],
       // Fetches a shared chunk; a failure is the importing chunk's to report (its import() fails too).
-      intro: 'const preloadChunk = (u) => void import(u).catch(() => {});',
+      // Chunk URLs are made absolute from the script's own URL: import() in a classic script loaded
+      // from another origin without `crossorigin` (a CDN) resolves against about:blank, and fails.
+      intro: 'const chunkBase = globalThis.document?.currentScript?.src, chunkUrl = (u) => new URL(u, chunkBase), preloadChunk = (u) => void import(chunkUrl(u)).catch(() => {});',
     },
   },
   {

@@ -8,7 +8,7 @@ export * from './index';
 /** The instance the script tag started from its `data-*` attributes, if it did. */
 export let instance: PagePace | undefined;
 
-const script = typeof document !== 'undefined' ? document.currentScript : null;
+const script = (globalThis as { document?: Document }).document?.currentScript;
 // hasAttribute, not dataset: an absent dataset.endpoint would be read from Object.prototype.
 if (script?.hasAttribute('data-endpoint')) {
   try {
