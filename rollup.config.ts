@@ -112,7 +112,8 @@ const config: RollupOptions[] = [
       // Fetches a shared chunk; a failure is the importing chunk's to report (its import() fails too).
       // Chunk URLs are made absolute from the script's own URL: import() in a classic script loaded
       // from another origin without `crossorigin` (a CDN) resolves against about:blank, and fails.
-      intro: 'const chunkBase = globalThis.document?.currentScript?.src, chunkUrl = (u) => new URL(u, chunkBase), preloadChunk = (u) => void import(chunkUrl(u)).catch(() => {});',
+      // Without a current script (one in a shadow root) the relative URL is kept, as before.
+      intro: 'const chunkBase = globalThis.document?.currentScript?.src, chunkUrl = (u) => (chunkBase ? new URL(u, chunkBase) : u), preloadChunk = (u) => void import(chunkUrl(u)).catch(() => {});',
     },
   },
   {
