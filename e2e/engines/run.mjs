@@ -39,7 +39,7 @@ for (const engine of engines) {
     } catch (err) {
       got = [{ feature: sc.name, ok: false, value: `threw: ${String(err?.message ?? err).split('\n')[0]}` }];
     }
-    if (only) console.log(`    requests: ${s.requests.map((r) => r.path).join(' ')}\n    results: ${JSON.stringify([...s.results])}`);
+    if (only) console.log(`    requests: ${s.requests.map((r) => (r.method === 'GET' ? '' : `${r.method} `) + r.path).join(' ')}\n    results: ${JSON.stringify([...s.results])}`);
     all.batches.push(...s.batches.map((b) => ({ ...b, scenario: sc.name })));
     for (const [k, v] of s.results) if (k.endsWith('.error')) all.errors.push(...v);
     for (const c of got) {

@@ -272,6 +272,53 @@ export const SCENARIOS = [
     },
   },
   {
+    // The script tag from another origin without a crossorigin attribute (a CDN), and inside a
+    // sandboxed iframe (an opaque origin): import() in such a script resolves against about:blank,
+    // so relative chunk URLs failed and every lazy part with them (the fix: absolute chunk URLs).
+    name: 'script tag from another origin',
+    async run(d, s) {
+      const checks = [];
+      for (const [page, scenario, what] of [['cdn.html', 'cdn', 'script tag from a CDN origin'], ['sandbox.html', 'sandboxed', 'script tag in a sandboxed iframe']]) {
+        const before = s.requests.length;
+        await d.goto(`${s.url}/e/${page}`);
+        const r = await result(s, `${scenario}.done`, 15_000);
+        await d.goto(`${s.url}/e/blank.html`); // the hide
+        const vitals = () => s.batches.filter(({ batch }) => batch.page?.includes(scenario)).flatMap(({ batch }) => batch.events).filter((e) => e.kind === 'vital' && e.name === 'FCP');
+        await until(() => count(s, `${scenario}.t`) > 0 && vitals().length > 0, 10_000);
+        await sleep(500);
+        const fcp = vitals()[0];
+        const chunks = s.requests.slice(before).filter((q) => /\/dist\/pagepace\.[\w-]+\.js/.test(q.path) && !/iife/.test(q.path));
+        const fromCdn = chunks.filter((q) => q.cdn).length;
+        const ok = r.started && r.lazy === 1 && count(s, `${scenario}.t`) === 1 && (r.paint ? !!fcp && !/^pp-/.test(fcp.id) : !fcp) && (scenario !== 'cdn' || (fromCdn > 0 && fromCdn === chunks.length));
+        checks.push({
+          feature: what,
+          ok,
+          value: r.started
+            ? `lazy ${r.lazy}, event arrived ${count(s, `${scenario}.t`)}×, FCP ${fcp ? (/^pp-/.test(fcp.id) ? 'from the timeline (no web-vitals)' : 'from web-vitals') : r.paint ? 'none' : 'none (no paint timing here)'}, ${chunks.length} chunks${scenario === 'cdn' ? ` (${fromCdn} from the CDN)` : ''}, outbox ${r.outbox}`
+            : 'not started',
+        });
+      }
+      return checks;
+    },
+  },
+  {
+    // The collector on another origin: a batch sent at the hide, with and without an earlier live send.
+    name: 'collector on another origin',
+    async run(d, s) {
+      const checks = [];
+      for (const [q, name, what] of [['', 'xo.hide', 'hide-time batch, first request of the page'], ['?warm', 'xo.hide.warm', 'hide-time batch after a live one']]) {
+        await d.goto(`${s.url}/e/xo.html${q}`);
+        await result(s, `xo.done`, 15_000);
+        s.results.delete('xo.done');
+        await d.goto(`${s.url}/e/blank.html`);
+        await until(() => count(s, name) > 0, 5000);
+        const methods = s.requests.filter((r) => r.path === '/collect').map((r) => r.method).join(' ');
+        checks.push({ feature: `collector on another origin: ${what}`, ok: count(s, name) === 1, value: `arrived ${count(s, name)}×; ${methods}` });
+      }
+      return checks;
+    },
+  },
+  {
     // A host page whose Object.prototype carries enumerable extras named like pagepace's options
     // (endpoint, format, sampleRate): pagepace starts from its own attributes, reads none of them.
     name: 'polluted prototypes',

@@ -1,6 +1,7 @@
 // The engine suite's server: the built client (/dist/, /pagepace-sw.js), the scenario pages
 // (/e/), zone.js's bundle (/zone.js), a real collector (/collect, with a 503 switch), web-vitals' chunks held back on request, small assets that count their requests,
-// and /result, where the pages report what they found. Listens on 127.0.0.1, port 0.
+// and /result, where the pages report what they found. Listens on 127.0.0.1, port 0; a second
+// port is "the CDN", another origin serving the same files (pages write it as %CDN%).
 import { readFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import { dirname, extname, join, normalize, sep } from 'node:path';
@@ -22,7 +23,7 @@ const svg = (w, h, hue) => `<svg xmlns="http://www.w3.org/2000/svg" width="${w}"
 export async function startServer() {
   /** @type {Array<{ batch: any, meta: any }>} */
   const batches = [];
-  /** @type {Array<{ path: string, purpose?: string, t: number }>} */
+  /** @type {Array<{ path: string, method: string, purpose?: string, cdn: boolean, t: number }>} */
   const requests = [];
   /** @type {Map<string, unknown[]>} key → values reported by pages, in order. */
   const results = new Map();
@@ -33,10 +34,11 @@ export async function startServer() {
     res.writeHead(status, { 'Content-Type': type, 'Content-Length': Buffer.byteLength(body), 'Cache-Control': 'no-cache', ...headers });
     res.end(body);
   };
-  const server = createServer(async (req, res) => {
+  const origins = { cdn: '' };
+  const handler = (cdn) => async (req, res) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const path = url.pathname;
-    requests.push({ path: path + url.search, purpose: req.headers['sec-purpose'] ?? req.headers.purpose, t: Date.now() });
+    requests.push({ path: path + url.search, method: req.method, purpose: req.headers['sec-purpose'] ?? req.headers.purpose, cdn, t: Date.now() });
     // "Offline": every request fails at the network level, as when the connection is gone.
     if (state.offline) return void req.socket.destroy();
     try {
@@ -65,9 +67,11 @@ export async function startServer() {
       const [dir, base] = path.startsWith('/dist/') ? [dist, path.slice(6)] : path.startsWith('/e/') ? [pagesDir, path.slice(3)] : [];
       if (dir) {
         const file = normalize(join(dir, base));
-        const body = file.startsWith(dir + sep) ? await readFile(file).catch(() => null) : null;
+        let body = file.startsWith(dir + sep) ? await readFile(file).catch(() => null) : null;
         if (body) {
-          const headers = {};
+          // The built files as a CDN sends them: readable from any origin (module chunks are always fetched with CORS).
+          const headers = dir === dist ? { 'Access-Control-Allow-Origin': '*' } : {};
+          if (extname(file) === '.html') body = String(body).replaceAll('%CDN%', origins.cdn);
           if (base.startsWith('csp')) headers['Content-Security-Policy'] = STRICT_CSP;
           if (base.startsWith('tt')) headers['Content-Security-Policy'] = TRUSTED_TYPES_CSP;
           // Pages reached by prefetch: reusable from the HTTP cache for a minute (what <link rel=prefetch> and the fetch fallback need).
@@ -79,11 +83,19 @@ export async function startServer() {
     } catch (err) {
       if (!res.headersSent) send(res, 500, 'text/plain', String(err));
     }
-  });
-  await new Promise((resolve, reject) => server.once('error', reject).listen(0, '127.0.0.1', resolve));
+  };
+  const listen = async (cdn) => {
+    const server = createServer(handler(cdn));
+    await new Promise((resolve, reject) => server.once('error', reject).listen(0, '127.0.0.1', resolve));
+    return server;
+  };
+  const server = await listen(false);
+  const cdnServer = await listen(true);
   const url = `http://127.0.0.1:${server.address().port}`;
+  origins.cdn = `http://127.0.0.1:${cdnServer.address().port}`;
+  const close = (srv) => new Promise((resolve) => (srv.closeAllConnections(), srv.close(() => resolve(undefined))));
   return {
-    url, batches, requests, results, state,
+    url, cdn: origins.cdn, batches, requests, results, state,
     /** Events the collector accepted, flattened, with the batch's media type. */
     events: () => batches.flatMap(({ batch, meta }) => batch.events.map((e) => ({ ...e, contentType: meta.contentType }))),
     reset() {
@@ -92,6 +104,6 @@ export async function startServer() {
       results.clear();
       Object.assign(state, { refuse: 0, offline: false, holdVitals: false });
     },
-    close: () => new Promise((resolve) => (server.closeAllConnections(), server.close(() => resolve(undefined)))),
+    close: () => Promise.all([close(server), close(cdnServer)]),
   };
 }

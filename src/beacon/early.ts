@@ -32,7 +32,8 @@ export function sendEarly(events: PerfEvent[], t: EarlyTarget): void {
       if (taken instanceof Promise) taken.catch(() => {});
     } else if (t.endpoint && t.format != 'otlp') {
       const url = new URL(t.endpoint, location.href);
-      taken = url.origin == location.origin && navigator.sendBeacon(url.href, new Blob([JSON.stringify(batch)], { type: 'application/json' }));
+      // The global's origin, not location's (opaque in a sandboxed iframe: handOver.ts).
+      taken = url.origin == origin && navigator.sendBeacon(url.href, new Blob([JSON.stringify(batch)], { type: 'application/json' }));
     }
   } catch {
     // The journal holds it.

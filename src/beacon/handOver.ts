@@ -19,7 +19,11 @@ export function handOver(url: URL, enc: { body: Uint8Array | string; type: strin
   if (slot.set(enc.body as BodyInit, enc.type, true)) return 'fetchLater';
   if (!beacon) return undefined;
   const body = new Blob([enc.body as BlobPart], enc);
-  if (url.origin === location.origin && typeof navigator.sendBeacon === 'function' && navigator.sendBeacon(url.href, body)) return 'beacon';
-  fetch(url.href, { method: 'POST', body, keepalive: true, credentials: url.origin === location.origin ? 'same-origin' : 'omit' }).catch(() => {});
+  // The global's `origin`, not `location.origin`: in a sandboxed iframe (an opaque origin) the
+  // latter still names the URL's origin, and a beacon then needs a preflight for its type, after
+  // which Firefox 140 and WebKitGTK 2.50 never sent the POST (e2e/engines, "script tag from another origin").
+  const same = url.origin == origin;
+  if (same && typeof navigator.sendBeacon === 'function' && navigator.sendBeacon(url.href, body)) return 'beacon';
+  fetch(url.href, { method: 'POST', body, keepalive: true, credentials: same ? 'same-origin' : 'omit' }).catch(() => {});
   return 'fetch';
 }

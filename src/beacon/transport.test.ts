@@ -29,6 +29,7 @@ describe('a send that never settles does not hold its slot for good', () => {
   it('the HTTP transport gives every fetch a timeout signal; an aborted fetch is a retry', async () => {
     let signal: AbortSignal | undefined;
     vi.stubGlobal('location', new URL('https://example.test/page'));
+    vi.stubGlobal('origin', 'https://example.test');
     vi.stubGlobal('fetch', (_url: string, init: RequestInit) => {
       signal = init.signal ?? undefined;
       return Promise.reject(new DOMException('The operation timed out.', 'TimeoutError'));
@@ -45,6 +46,7 @@ describe('OTLP: one URL per signal', () => {
 
   it('posts each batch to the URL its encoding names, and keeps one deferred request per URL (the open batch\'s metrics and logs)', async () => {
     vi.stubGlobal('location', new URL('https://example.test/page'));
+    vi.stubGlobal('origin', 'https://example.test');
     vi.stubGlobal('isSecureContext', true);
     const posted: string[] = [];
     vi.stubGlobal('fetch', async (url: string) => (posted.push(url), new Response('{}')));
@@ -76,6 +78,7 @@ describe('at page hide, the bytes go to the browser as they are', () => {
 
   it('fetchLater gets the encoded bytes themselves (no Blob made for it), typed by a Content-Type header', () => {
     vi.stubGlobal('location', new URL('https://example.test/page'));
+    vi.stubGlobal('origin', 'https://example.test');
     vi.stubGlobal('isSecureContext', true);
     const calls: RequestInit[] = [];
     vi.stubGlobal('fetchLater', (_url: string, init: RequestInit) => (calls.push(init), { activated: false }));
@@ -88,6 +91,7 @@ describe('at page hide, the bytes go to the browser as they are', () => {
 
   it('without fetchLater, sendBeacon gets a Blob of the bytes, typed (a beacon has no headers of its own)', async () => {
     vi.stubGlobal('location', new URL('https://example.test/page'));
+    vi.stubGlobal('origin', 'https://example.test');
     let sent: Blob | undefined;
     vi.stubGlobal('navigator', { sendBeacon: (_url: string, body: Blob) => ((sent = body), true) });
     const t = createHttpTransport('/collect', encoder, stats());
@@ -96,5 +100,19 @@ describe('at page hide, the bytes go to the browser as they are', () => {
     expect(sent).toBeInstanceOf(Blob);
     expect(sent!.type).toBe('application/vnd.pagepace+binary');
     expect(new Uint8Array(await sent!.arrayBuffer())).toEqual(bytes);
+  });
+
+  it('in a sandboxed iframe (an opaque origin, though location names the URL\'s) no beacon: a keepalive fetch without credentials', () => {
+    vi.stubGlobal('location', new URL('https://example.test/page'));
+    vi.stubGlobal('origin', 'null');
+    const beacon = vi.fn(() => true);
+    vi.stubGlobal('navigator', { sendBeacon: beacon });
+    const calls: RequestInit[] = [];
+    vi.stubGlobal('fetch', (_url: string, init: RequestInit) => (calls.push(init), Promise.resolve(new Response(null, { status: 204 }))));
+    const t = createHttpTransport('/collect', encoder, stats());
+    expect(t.sendNow(batch)).toBe(true);
+    expect(t.mechanism).toBe('fetch');
+    expect(beacon).not.toHaveBeenCalled();
+    expect(calls[0]).toMatchObject({ keepalive: true, credentials: 'omit' });
   });
 });

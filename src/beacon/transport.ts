@@ -66,7 +66,7 @@ export interface TransportStats {
  */
 export function createHttpTransport(endpoint: string, encoder: Encoder, stats: TransportStats): Transport {
   const url = new URL(endpoint, location.href);
-  const sameOrigin = url.origin === location.origin;
+  const sameOrigin = url.origin == origin; // the global's origin, opaque in a sandboxed iframe (handOver.ts)
   const credentials: RequestCredentials = sameOrigin ? 'same-origin' : 'omit';
   const encoding = new Map<string, Batch>();
   const posting = new Map<string, [Batch, AbortController]>();

@@ -63,18 +63,23 @@ export const HELD = Symbol('held');
  * of the origin), or returns {@link HELD} at once if another context holds it. The holder removes
  * the outbox entry before it lets go, so a context that gets the lock next and finds the entry gone
  * knows the batch was acknowledged: a batch is never sent twice at once, nor again after a 2xx.
- * Without Web Locks `send` simply runs.
+ * Without Web Locks `send` simply runs, and so it does where they are denied: an opaque origin (a
+ * sandboxed iframe, every engine) gets a SecurityError, and its storage is denied too, so no other
+ * context shares its outbox. Before, that rejection left every batch to the page hide.
  */
 export async function withSendLock<T>(key: string, send: () => Promise<T>): Promise<T | typeof HELD> {
-  const locks = (globalThis.navigator as { locks?: LockManager } | undefined)?.locks;
-  if (!locks?.request) return send();
   let ran = false;
-  const out = await locks.request(`pagepace-send:${key}`, { ifAvailable: true }, async (lock) => {
-    if (!lock) return undefined;
-    ran = true;
+  try {
+    // No Web Locks (navigator or locks undefined) throws here too: caught, and send runs.
+    return await (globalThis.navigator as { locks: LockManager }).locks.request(`pagepace-send:${key}`, { ifAvailable: true }, async (lock) => {
+      if (!lock) return HELD;
+      ran = true;
+      return send();
+    });
+  } catch (err) {
+    if (ran) throw err; // send's own failure
     return send();
-  });
-  return ran ? (out as T) : HELD;
+  }
 }
 
 // ——— The worker's cache ———
