@@ -1,4 +1,4 @@
-// Thin launchers, one per engine: they only navigate, click, scroll and read the title. Every
+// Thin launchers, one per engine: they only navigate (and go back), click, scroll and read the title. Every
 // scenario's logic lives in its page (pages/*.html test themselves and report to the server).
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -21,7 +21,7 @@ export function missing(name) {
 }
 
 /** The driver interface every scenario uses. */
-/** @typedef {{ engine: string, version: string, goto(url: string): Promise<void>, click(sel: string): Promise<void>, scroll(y: number): Promise<void>, title(): Promise<string>, close(): Promise<void> }} Driver */
+/** @typedef {{ engine: string, version: string, goto(url: string): Promise<void>, back(): Promise<void>, click(sel: string): Promise<void>, scroll(y: number): Promise<void>, title(): Promise<string>, close(): Promise<void> }} Driver */
 
 /** @returns {Promise<Driver>} */
 async function puppeteerDriver(engine) {
@@ -34,6 +34,8 @@ async function puppeteerDriver(engine) {
   return {
     engine, version,
     goto: async (url) => void (await page.goto(url, { waitUntil: 'load', timeout: 20_000 })),
+    // history.back() from the page: a restore from the back/forward cache fires no load event to wait for.
+    back: () => page.evaluate(() => void history.back()).catch(() => {}),
     click: async (sel) => page.click(sel),
     scroll: async (y) => void (await page.evaluate((y) => scrollTo(0, y), y)),
     title: () => page.title(),
@@ -73,6 +75,7 @@ async function webkitDriver() {
   return {
     engine: 'webkit', version: `WebKitGTK ${gtk} (${/AppleWebKit\/[\d.]+/.exec(ua)?.[0] ?? ua})`,
     goto: (url) => driver.get(url),
+    back: () => driver.executeScript('history.back()').then(() => {}, () => {}),
     click: async (sel) => (await driver.findElement(By.css(sel))).click(),
     scroll: async (y) => void (await driver.executeScript(`scrollTo(0, ${y})`)),
     title: () => driver.getTitle(),

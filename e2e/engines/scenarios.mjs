@@ -319,6 +319,45 @@ export const SCENARIOS = [
     },
   },
   {
+    // Left and restored from the back/forward cache: pagepace must not keep the page out of it
+    // (the same page without pagepace is the control: whether this engine, so driven, restores at
+    // all), and the restore is a new page view whose events and vitals go at the next hide.
+    name: 'back/forward cache',
+    async run(d, s) {
+      const restored = {};
+      for (const sc of ['bfc', 'bf']) {
+        await d.goto(`${s.url}/e/${sc}.html`);
+        await result(s, `${sc}.ready`, 15_000);
+        await d.goto(`${s.url}/e/blank.html`);
+        await sleep(300);
+        await d.back();
+        restored[sc] = await result(s, `${sc}.restored`, 5000).then(() => true, () => false);
+        await sleep(300);
+        // The restored view's hide, by its link: puppeteer's Firefox driver never sees the load of the
+        // first goto() after a restore (the page loads; the call times out).
+        await d.click('#away');
+        await sleep(500);
+      }
+      await until(() => count(s, 'bf.before') && count(s, 'bf.after'), 10_000);
+      await sleep(500);
+      const vitals = s.events().filter((e) => e.kind === 'vital' && e.attrs?.navigationType === 'back-forward-cache').map((e) => e.name);
+      const control = restored.bfc ? 'the control page restored' : 'the control page was not restored either';
+      return [
+        {
+          feature: 'back/forward cache: pagepace keeps no page out of it',
+          ok: restored.bf || !restored.bfc,
+          value: `${restored.bf ? 'restored' : 'not restored'}; ${control}`,
+          ...(!restored.bfc ? { finding: true, note: 'this engine, so driven, restored no page' } : {}),
+        },
+        {
+          feature: 'back/forward cache: the restored view reported once',
+          ok: count(s, 'bf.before') === 1 && (restored.bf ? count(s, 'bf.after') === 1 && vitals.includes('FCP') : true),
+          value: `before ${count(s, 'bf.before')}×, after the restore ${count(s, 'bf.after')}×; restored vitals: ${[...new Set(vitals)].sort().join(', ') || 'none'}`,
+        },
+      ];
+    },
+  },
+  {
     // A host page whose Object.prototype carries enumerable extras named like pagepace's options
     // (endpoint, format, sampleRate): pagepace starts from its own attributes, reads none of them.
     name: 'polluted prototypes',
