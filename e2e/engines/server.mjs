@@ -1,5 +1,5 @@
 // The engine suite's server: the built client (/dist/, /pagepace-sw.js), the scenario pages
-// (/e/), zone.js's bundle (/zone.js), a real collector (/collect, with a 503 switch), web-vitals' chunks held back on request, small assets that count their requests,
+// (/e/), a cookie-login site (/u/), zone.js's bundle (/zone.js), a real collector (/collect, with a 503 switch), web-vitals' chunks held back on request, small assets that count their requests,
 // and /result, where the pages report what they found. Listens on 127.0.0.1, port 0; a second
 // port is "the CDN", another origin serving the same files (pages write it as %CDN%).
 import { readFile } from 'node:fs/promises';
@@ -57,6 +57,16 @@ export async function startServer() {
         if (!results.has(key)) results.set(key, []);
         results.get(key).push(value);
         return send(res, 204, 'text/plain', '');
+      }
+      // A cookie-login site (the service-worker privacy scenario): every page names its user in its title.
+      if (path.startsWith('/u/')) {
+        const user = /(?:^|;\s*)user=(\w+)/.exec(req.headers.cookie ?? '')?.[1] ?? 'nobody';
+        const page = (title, headers) => send(res, 200, 'text/html; charset=utf-8', `<!doctype html><title>${title}</title><p>${title}</p>`, headers);
+        if (path === '/u/login') return page('welcome', { 'Set-Cookie': `user=${url.searchParams.get('user')}; Path=/; HttpOnly; SameSite=Lax`, 'Cache-Control': 'no-store' });
+        if (path === '/u/logout') return page('bye', { 'Set-Cookie': 'user=; Path=/; Max-Age=0', 'Cache-Control': 'no-store', 'Clear-Site-Data': '"cache"' });
+        // The user's page, as it should be served; and one from a server that forgets Vary: Cookie.
+        if (path === '/u/account') return page(`account of ${user}`, { Vary: 'Cookie' });
+        if (path === '/u/home') return page(`home of ${user}`);
       }
       if (path === '/zone.js') return send(res, 200, 'text/javascript', await readFile(join(root, 'node_modules', 'zone.js', 'bundles', 'zone.umd.js')));
       if (path === '/pagepace-sw.js') return send(res, 200, 'text/javascript', await readFile(join(dist, 'pagepace-sw.js')), { 'Service-Worker-Allowed': '/' });
