@@ -361,6 +361,24 @@ export const SCENARIOS = [
     },
   },
   {
+    // routes: { auto: true } in a single-page app: each event carries the route it was tracked in,
+    // through pushState, back, a router's wrapper over pushState, and replaceState.
+    name: 'single-page app routes',
+    async run(d, s) {
+      await d.goto(`${s.url}/e/spa.html`);
+      const r = await result(s, 'spa.done', 15_000);
+      const want = { 'spa.home': '/e/spa.html', 'spa.cart': '/e/spa/cart', 'spa.back': '/e/spa.html', 'spa.product': '/e/spa/product/42', 'spa.checkout': '/e/spa/checkout' };
+      await until(() => Object.keys(want).every((n) => count(s, n) === 1), 5000);
+      const got = Object.keys(want).map((n) => s.events().find((e) => e.name === n)?.attrs?.route ?? 'missing');
+      const routes = s.events().filter((e) => e.kind === 'route').map((e) => e.attrs.route);
+      return [{
+        feature: 'single-page app: every event credited to its route (routes.auto)',
+        ok: got.every((g, i) => g === Object.values(want)[i]) && routes.length === 4,
+        value: `${got.join(' → ')}; ${routes.length} route views; ${r.navigationApi ? 'Navigation API' : 'History API wrapped'}`,
+      }];
+    },
+  },
+  {
     // A host page whose Object.prototype carries enumerable extras named like pagepace's options
     // (endpoint, format, sampleRate): pagepace starts from its own attributes, reads none of them.
     name: 'polluted prototypes',
