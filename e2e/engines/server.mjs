@@ -34,7 +34,7 @@ export async function startServer() {
     res.writeHead(status, { 'Content-Type': type, 'Content-Length': Buffer.byteLength(body), 'Cache-Control': 'no-cache', ...headers });
     res.end(body);
   };
-  const origins = { cdn: '' };
+  let cdnOrigin = ''; // set once the second port listens; pages are read later
   const handler = (cdn) => async (req, res) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const path = url.pathname;
@@ -81,7 +81,7 @@ export async function startServer() {
         if (body) {
           // The built files as a CDN sends them: readable from any origin (module chunks are always fetched with CORS).
           const headers = dir === dist ? { 'Access-Control-Allow-Origin': '*' } : {};
-          if (extname(file) === '.html') body = String(body).replaceAll('%CDN%', origins.cdn);
+          if (extname(file) === '.html') body = String(body).replaceAll('%CDN%', cdnOrigin);
           if (base.startsWith('csp')) headers['Content-Security-Policy'] = STRICT_CSP;
           if (base.startsWith('tt')) headers['Content-Security-Policy'] = TRUSTED_TYPES_CSP;
           // Pages reached by prefetch: reusable from the HTTP cache for a minute (what <link rel=prefetch> and the fetch fallback need).
@@ -102,10 +102,10 @@ export async function startServer() {
   const server = await listen(false);
   const cdnServer = await listen(true);
   const url = `http://127.0.0.1:${server.address().port}`;
-  origins.cdn = `http://127.0.0.1:${cdnServer.address().port}`;
+  cdnOrigin = `http://127.0.0.1:${cdnServer.address().port}`;
   const close = (srv) => new Promise((resolve) => (srv.closeAllConnections(), srv.close(() => resolve(undefined))));
   return {
-    url, cdn: origins.cdn, batches, requests, results, state,
+    url, batches, requests, results, state,
     /** Events the collector accepted, flattened, with the batch's media type. */
     events: () => batches.flatMap(({ batch, meta }) => batch.events.map((e) => ({ ...e, contentType: meta.contentType }))),
     reset() {
